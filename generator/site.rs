@@ -1,0 +1,209 @@
+//! Site: writes the generated mdBook source and runs mdBook (the library)
+//! on it, then swaps the finished site into place.
+
+use std::path::{Path, PathBuf};
+
+use mdbook_driver::config::{Config, HtmlConfig};
+use mdbook_driver::MDBook;
+
+use crate::check::Checked;
+use crate::render::Page;
+
+#[derive(Debug)]
+pub enum SiteError {
+    /// book.toml is missing or wrong.
+    Config(String),
+    /// Reading or writing files, or mdBook itself, failed.
+    Io(String),
+}
+
+/// `book.toml`, read and validated.
+pub struct SiteConfig {
+    pub config: Config,
+    pub build_dir: PathBuf,
+    /// fixbook's templates, interface words and CSS (`[fixbook] themes`,
+    /// relative to the guide directory; default `themes`).
+    pub themes: PathBuf,
+}
+
+/// Tables of book.toml we understand. Others (preprocessors, other
+/// renderers) would make mdBook run external commands: refused.
+const ALLOWED_TABLES: &[&str] = &["book", "build", "output", "fixbook"];
+
+impl SiteConfig {
+    pub fn from_dir(dir: &Path) -> Result<SiteConfig, SiteError> {
+        let path = dir.join("book.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            SiteError::Config(format!(
+                "cannot read {}: {e} (a guide directory needs book.toml and guide-src/)",
+                path.display()
+            ))
+        })?;
+        Self::from_str(&text, &path)
+    }
+
+    pub fn from_str(text: &str, path: &Path) -> Result<SiteConfig, SiteError> {
+        let shown = path.display();
+        let mut raw: toml::Table =
+            toml::from_str(text).map_err(|e| SiteError::Config(format!("{shown}: {e}")))?;
+        for key in raw.keys() {
+            if !ALLOWED_TABLES.contains(&key.as_str()) {
+                return Err(SiteError::Config(format!(
+                    "{shown}: table `[{key}]` is not supported by fixbook (allowed: {})",
+                    ALLOWED_TABLES.join(", ")
+                )));
+            }
+        }
+        if let Some(output) = raw.get("output").and_then(|o| o.as_table()) {
+            for key in output.keys() {
+                if key != "html" {
+                    return Err(SiteError::Config(format!(
+                        "{shown}: `[output.{key}]` is not supported: fixbook renders only `[output.html]`"
+                    )));
+                }
+            }
+        }
+        // mdBook refuses tables it does not know: give it the rest.
+        let fixbook = raw.remove("fixbook");
+        let mdbook_text =
+            toml::to_string(&raw).map_err(|e| SiteError::Config(format!("{shown}: {e}")))?;
+        let config: Config = mdbook_text
+            .parse()
+            .map_err(|e: anyhow_like::Error| SiteError::Config(format!("{shown}: {e:#}")))?;
+        // mdBook drops the whole [output.html] table on an unknown key, with
+        // only a log line (upstream #2984): check it ourselves.
+        config
+            .get::<HtmlConfig>("output.html")
+            .map_err(|e| SiteError::Config(format!("{shown}: invalid [output.html]: {e:#}")))?;
+        let build_dir = config.build.build_dir.clone();
+        let mut themes = PathBuf::from("themes");
+        if let Some(fb) = &fixbook {
+            let table = fb
+                .as_table()
+                .ok_or_else(|| SiteError::Config(format!("{shown}: `fixbook` must be a table")))?;
+            for (k, v) in table {
+                match (k.as_str(), v.as_str()) {
+                    ("themes", Some(p)) => themes = PathBuf::from(p),
+                    _ => {
+                        return Err(SiteError::Config(format!(
+                            "{shown}: unknown key `fixbook.{k}` (known: themes = \"path\")"
+                        )))
+                    }
+                }
+            }
+        }
+        Ok(SiteConfig {
+            config,
+            build_dir,
+            themes,
+        })
+    }
+}
+
+mod anyhow_like {
+    pub type Error = mdbook_driver::errors::Error;
+}
+
+fn io<E: std::fmt::Display>(what: &str, path: &Path) -> impl FnOnce(E) -> SiteError {
+    let msg = format!("{what} {}", path.display());
+    move |e| SiteError::Io(format!("{msg}: {e}"))
+}
+
+/// Absolute form of a path without touching the file system.
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    }
+}
+
+/// Write the mdBook source, build it with mdBook, copy the extra files, and
+/// replace `dest` with the result only when all of that succeeded.
+pub fn build_site(
+    dir: &Path,
+    site: &SiteConfig,
+    checked: &Checked,
+    pages: &[Page],
+    dest: &Path,
+    markdown_out: Option<&Path>,
+) -> Result<(), SiteError> {
+    let dir = absolute(dir);
+    let dest = absolute(dest);
+    let parent = dest.parent().unwrap_or(Path::new("/")).to_path_buf();
+    std::fs::create_dir_all(&parent).map_err(io("cannot create", &parent))?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into());
+    let staging = parent.join(format!(".{name}.fixbook-tmp-{}", std::process::id()));
+    let result = build_into(&dir, site, checked, pages, &staging, markdown_out)
+        .and_then(|()| swap_into_place(&staging.join("html"), &dest, &parent, &name));
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
+
+fn build_into(
+    dir: &Path,
+    site: &SiteConfig,
+    checked: &Checked,
+    pages: &[Page],
+    staging: &Path,
+    markdown_out: Option<&Path>,
+) -> Result<(), SiteError> {
+    if staging.exists() {
+        std::fs::remove_dir_all(staging).map_err(io("cannot clear", staging))?;
+    }
+    let src = staging.join("src");
+    write_pages(&src, pages)?;
+    if let Some(md) = markdown_out {
+        write_pages(&absolute(md), pages)?;
+    }
+    let mut cfg = site.config.clone();
+    let meta = checked.meta();
+    cfg.book.title = Some(crate::render::plain_text(&meta.title.value));
+    cfg.book.language = Some(meta.language.value.clone());
+    cfg.book.description = Some(meta.description.value.clone());
+    cfg.book.src = src.clone();
+    cfg.build.build_dir = staging.join("html");
+    cfg.build.create_missing = false;
+    let book = MDBook::load_with_config(dir, cfg)
+        .map_err(|e| SiteError::Io(format!("mdBook could not load the generated book: {e:#}")))?;
+    book.build()
+        .map_err(|e| SiteError::Io(format!("mdBook could not build the site: {e:#}")))?;
+    Ok(())
+}
+
+fn write_pages(root: &Path, pages: &[Page]) -> Result<(), SiteError> {
+    for p in pages {
+        let path = root.join(&p.path);
+        if let Some(d) = path.parent() {
+            std::fs::create_dir_all(d).map_err(io("cannot create", d))?;
+        }
+        std::fs::write(&path, &p.content).map_err(io("cannot write", &path))?;
+    }
+    Ok(())
+}
+
+/// Replace `dest` by `built`: the old site is moved aside first and removed
+/// only after the new one is in place.
+fn swap_into_place(built: &Path, dest: &Path, parent: &Path, name: &str) -> Result<(), SiteError> {
+    let old = parent.join(format!(".{name}.fixbook-old-{}", std::process::id()));
+    let had_old = dest.exists();
+    if had_old {
+        std::fs::rename(dest, &old).map_err(io("cannot move the previous site aside:", dest))?;
+    }
+    if let Err(e) = std::fs::rename(built, dest) {
+        if had_old {
+            let _ = std::fs::rename(&old, dest);
+        }
+        return Err(SiteError::Io(format!(
+            "cannot move the new site to {}: {e}",
+            dest.display()
+        )));
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
