@@ -110,7 +110,7 @@ pub fn build(opts: &BuildOptions, out: &mut dyn Write) -> Result<BuildReport, Fa
     let config = SiteConfig::from_dir(dir)?;
     let checked = check_dir(dir, opts.deny_warnings, out)?;
     let themes = dir.join(&config.themes);
-    let pages = render::render_site(&checked, &themes).map_err(Failure::Io)?;
+    let rendered = render::render_all(&checked, &themes).map_err(Failure::Io)?;
     let dest = match &opts.dest {
         Some(d) => dir.join(d),
         None => dir.join(&config.build_dir),
@@ -119,12 +119,12 @@ pub fn build(opts: &BuildOptions, out: &mut dyn Write) -> Result<BuildReport, Fa
         dir,
         &config,
         &checked,
-        &pages,
+        &rendered,
         &dest,
         opts.markdown_out.as_deref(),
     )?;
     Ok(BuildReport {
-        pages: pages.len(),
+        pages: rendered.pages.len(),
         dest,
     })
 }

@@ -7,7 +7,7 @@ use mdbook_driver::config::{Config, HtmlConfig};
 use mdbook_driver::MDBook;
 
 use crate::check::Checked;
-use crate::render::Page;
+use crate::render::{Page, Rendered};
 
 #[derive(Debug)]
 pub enum SiteError {
@@ -124,7 +124,7 @@ pub fn build_site(
     dir: &Path,
     site: &SiteConfig,
     checked: &Checked,
-    pages: &[Page],
+    rendered: &Rendered,
     dest: &Path,
     markdown_out: Option<&Path>,
 ) -> Result<(), SiteError> {
@@ -137,7 +137,7 @@ pub fn build_site(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "book".into());
     let staging = parent.join(format!(".{name}.fixbook-tmp-{}", std::process::id()));
-    let result = build_into(&dir, site, checked, pages, &staging, markdown_out)
+    let result = build_into(&dir, site, checked, rendered, &staging, markdown_out)
         .and_then(|()| swap_into_place(&staging.join("html"), &dest, &parent, &name));
     let _ = std::fs::remove_dir_all(&staging);
     result
@@ -147,7 +147,7 @@ fn build_into(
     dir: &Path,
     site: &SiteConfig,
     checked: &Checked,
-    pages: &[Page],
+    rendered: &Rendered,
     staging: &Path,
     markdown_out: Option<&Path>,
 ) -> Result<(), SiteError> {
@@ -155,9 +155,9 @@ fn build_into(
         std::fs::remove_dir_all(staging).map_err(io("cannot clear", staging))?;
     }
     let src = staging.join("src");
-    write_pages(&src, pages)?;
+    write_pages(&src, &rendered.pages)?;
     if let Some(md) = markdown_out {
-        write_pages(&absolute(md), pages)?;
+        write_pages(&absolute(md), &rendered.pages)?;
     }
     let mut cfg = site.config.clone();
     let meta = checked.meta();
@@ -171,6 +171,14 @@ fn build_into(
         .map_err(|e| SiteError::Io(format!("mdBook could not load the generated book: {e:#}")))?;
     book.build()
         .map_err(|e| SiteError::Io(format!("mdBook could not build the site: {e:#}")))?;
+    let html = staging.join("html");
+    for f in &rendered.files {
+        let path = html.join(&f.path);
+        if let Some(d) = path.parent() {
+            std::fs::create_dir_all(d).map_err(io("cannot create", d))?;
+        }
+        std::fs::write(&path, &f.bytes).map_err(io("cannot write", &path))?;
+    }
     Ok(())
 }
 

@@ -21,6 +21,32 @@ pub struct Page {
     pub content: String,
 }
 
+/// A file written into the finished site next to mdBook's output (print
+/// edition, checklists, search index...), path relative to the site root.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything the renderers produce.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// mdBook source: chapters and `SUMMARY.md`.
+    pub pages: Vec<Page>,
+    /// Files added to the site after mdBook has built it.
+    pub files: Vec<OutFile>,
+}
+
+/// Run every renderer.
+pub fn render_all(c: &Checked, themes: &Path) -> Result<Rendered, String> {
+    let pages = render_site(c, themes)?;
+    Ok(Rendered {
+        pages,
+        files: Vec::new(),
+    })
+}
+
 /// Where each item lives in the site (root-relative `.html` URLs).
 pub fn urls(c: &Checked) -> Urls {
     let g = &c.guide;
