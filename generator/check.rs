@@ -798,8 +798,11 @@ fn merged_list_item(ctx: &mut Ctx, file: usize, t: &Str) {
     // the line it started on.
     let line_start = text[..loc.offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let base_indent = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
-    let mut offset = loc.offset + raw.find('\n').unwrap_or(raw.len());
-    for line in text[offset..].split_inclusive('\n').skip(1) {
+    let Some(first_end) = raw.find('\n') else {
+        return;
+    };
+    let mut offset = loc.offset + first_end + 1;
+    for line in text[offset..].split_inclusive('\n') {
         offset += line.len();
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();

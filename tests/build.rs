@@ -1,0 +1,294 @@
+//! The shipped guide and the `fixbook` command as an author and a reader use
+//! them: check passes with full coverage, build writes the expected pages,
+//! exit codes and messages are right, a failed build keeps the old site.
+
+mod common;
+
+use std::process::Command;
+
+use common::{copy_dir, mini_guide, repo, TempDir};
+use fixbook::build::{build, check_dir, BuildOptions};
+use fixbook::check::Cover;
+
+fn fixbook() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fixbook"))
+}
+
+#[test]
+fn shipped_guide_passes_with_full_coverage() {
+    let mut out = Vec::new();
+    let checked = check_dir(&repo(), true, &mut out)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out)));
+    let g = &checked.guide;
+    let ids: Vec<&str> = g
+        .platforms
+        .iter()
+        .map(|(_, p)| p.id.value.as_str())
+        .collect();
+    assert_eq!(ids, ["iphone-ipad", "mac", "windows"]);
+    for (ci, (_, cause)) in g.causes.iter().enumerate() {
+        for (pi, (_, p)) in g.platforms.iter().enumerate() {
+            let cell = &checked.coverage[ci][pi];
+            assert!(
+                !cell.is_empty(),
+                "{} has nothing on {}",
+                cause.id.value,
+                p.id.value
+            );
+            assert!(
+                !cell.iter().any(|c| matches!(c, Cover::NotApplicable(_))),
+                "{} uses not_applicable on {}",
+                cause.id.value,
+                p.id.value
+            );
+        }
+    }
+}
+
+#[test]
+fn build_writes_the_expected_pages() {
+    let out = TempDir::new("site");
+    let dest = out.path().join("book");
+    let mut log = Vec::new();
+    let report = build(
+        &BuildOptions {
+            dir: repo(),
+            dest: Some(dest.clone()),
+            deny_warnings: false,
+            markdown_out: Some(out.path().join("md")),
+        },
+        &mut log,
+    )
+    .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&log)));
+    assert_eq!(report.dest, dest);
+    for page in [
+        "index.html",
+        "checks.html",
+        "messages.html",
+        "causes/index.html",
+        "iphone-ipad/index.html",
+        "mac/index.html",
+        "windows/index.html",
+        "nothing-works.html",
+        "prevention.html",
+        "coverage.html",
+        "glossary.html",
+        "outdated.html",
+        "404.html",
+    ] {
+        assert!(dest.join(page).is_file(), "missing {page}");
+    }
+    assert!(out.path().join("md/SUMMARY.md").is_file());
+
+    let mut out_ = Vec::new();
+    let checked = check_dir(&repo(), false, &mut out_).ok().unwrap();
+    let index = std::fs::read_to_string(dest.join("index.html")).unwrap();
+    assert!(
+        index.contains("<html lang=\"ja\""),
+        "html lang from the guide"
+    );
+    // Every cause page links to fixes (or checks) on all three platforms.
+    for (_, cause) in &checked.guide.causes {
+        let page =
+            std::fs::read_to_string(dest.join(format!("causes/{}.html", cause.id.value))).unwrap();
+        for (_, p) in &checked.guide.platforms {
+            let section = page
+                .split(&format!("id=\"fixes-{}\"", p.id.value))
+                .nth(1)
+                .unwrap_or_else(|| panic!("{} has no section for {}", cause.id.value, p.id.value));
+            let section = section.split("<h3").next().unwrap();
+            assert!(
+                section.contains(&format!("href=\"../{}/", p.id.value))
+                    || section.contains("href=\"../checks.html#"),
+                "cause {} links no fix on {}",
+                cause.id.value,
+                p.id.value
+            );
+        }
+    }
+    // Every fix has its page in its platform's chapter.
+    for (_, f) in &checked.guide.fixes {
+        assert!(dest
+            .join(format!("{}/{}.html", f.platform.value, f.id.value))
+            .is_file());
+    }
+}
+
+/// Delete the YAML item starting at `- id: <id>` (to the next item).
+fn delete_item(text: &str, id: &str) -> String {
+    let start = text.find(&format!("  - id: {id}\n")).expect("item present");
+    let rest = &text[start + 1..];
+    let end = rest
+        .find("\n  - id: ")
+        .map(|i| start + 1 + i + 1)
+        .unwrap_or(text.len());
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn removing_the_only_windows_fix_of_a_cause_fails_with_its_location() {
+    let mut log = Vec::new();
+    let checked = check_dir(&repo(), false, &mut log).ok().unwrap();
+    let g = &checked.guide;
+    let win = g
+        .platforms
+        .iter()
+        .position(|(_, p)| p.id.value == "windows")
+        .unwrap();
+    // A cause covered on Windows by exactly one fix and no check.
+    let (ci, fix) = (0..g.causes.len())
+        .find_map(|ci| match checked.coverage[ci][win].as_slice() {
+            [Cover::Fix(f)] => Some((ci, *f)),
+            _ => None,
+        })
+        .expect("some cause has a single Windows fix");
+    let cause = &g.causes[ci].1.id.value;
+    let fix_id = &g.fixes[fix].1.id.value;
+
+    let t = TempDir::new("nowin");
+    copy_dir(&repo().join("guide-src"), &t.path().join("guide-src"));
+    std::fs::copy(repo().join("book.toml"), t.path().join("book.toml")).unwrap();
+    let file = t.path().join("guide-src/fixes/windows.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, delete_item(&text, fix_id)).unwrap();
+
+    let out = fixbook()
+        .arg("check")
+        .arg(".")
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let wanted = format!("error: cause `{cause}` has no fix on platform `windows` (Windows)");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(&wanted))
+        .unwrap_or_else(|| panic!("no line with {wanted:?} in\n{stderr}"));
+    let loc = line.split(": error:").next().unwrap();
+    let parts: Vec<&str> = loc.rsplitn(3, ':').collect();
+    assert_eq!(parts.len(), 3, "{line}");
+    assert!(parts[2].ends_with("guide-src/causes.yaml"), "{line}");
+    assert!(
+        parts[1].parse::<u32>().unwrap() > 0 && parts[0].parse::<u32>().unwrap() > 0,
+        "{line}"
+    );
+}
+
+#[test]
+fn exit_codes_follow_the_convention() {
+    let ok = fixbook().args(["check"]).arg(repo()).output().unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let missing = fixbook()
+        .args(["check", "/nonexistent/guide"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/guide"));
+    let usage = fixbook()
+        .args(["build", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    let help = fixbook().args(["build", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--dest-dir"));
+}
+
+#[test]
+fn unknown_output_html_key_is_refused() {
+    let g = mini_guide();
+    let toml = g.path().join("book.toml");
+    common::edit(
+        &toml,
+        "[output.html]\n",
+        "[output.html]\nsite-ur = \"/x/\"\n",
+    );
+    let out = fixbook().arg("build").arg(g.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("site-ur"), "{stderr}");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let g = mini_guide();
+    let ok = fixbook().arg("build").arg(g.path()).output().unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let snapshot = |dir: &std::path::Path| {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot(&g.path().join("book"));
+    assert!(!before.is_empty());
+    // A broken guide, then a broken template: both fail, the site stays.
+    common::edit(
+        &g.path().join("guide-src/items.yaml"),
+        "causes: [offline, wrong-password]",
+        "causes: [nope]",
+    );
+    let bad = fixbook().arg("build").arg(g.path()).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(snapshot(&g.path().join("book")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(g.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("fixbook-tmp") || n.contains("fixbook-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn two_builds_are_identical() {
+    let g = mini_guide();
+    let a = g.path().join("a");
+    let b = g.path().join("b");
+    for d in [&a, &b] {
+        let out = fixbook()
+            .arg("build")
+            .arg(g.path())
+            .arg("-d")
+            .arg(d)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for e in walkdir::WalkDir::new(&a) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(&a).unwrap();
+            assert_eq!(
+                std::fs::read(e.path()).unwrap(),
+                std::fs::read(b.join(rel)).unwrap(),
+                "{}",
+                rel.display()
+            );
+        }
+    }
+}
