@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::check::{allowed_external, item_link};
 
@@ -159,11 +159,22 @@ fn to_html(md: &str, linker: &Linker, inline: bool) -> String {
                 Tag::Emphasis => out.push_str("<em>"),
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
-                Tag::Link { dest_url, .. } => {
+                Tag::Link {
+                    dest_url,
+                    link_type,
+                    ..
+                } => {
                     let (href, external) = resolve(dest_url, linker);
                     link_stack.push(href.is_some());
                     if let Some(h) = href {
-                        if external {
+                        // `<https://...>` shows its address already: the print
+                        // edition must not print it a second time.
+                        if external && matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                            out.push_str(&format!(
+                                "<a class=\"external autolink\" href=\"{}\">",
+                                escape_attr(&h)
+                            ));
+                        } else if external {
                             out.push_str(&format!(
                                 "<a class=\"external\" href=\"{}\">",
                                 escape_attr(&h)

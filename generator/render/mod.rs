@@ -3,6 +3,7 @@
 //! `themes/templates/`, with the interface words of `themes/i18n/<lang>.toml`.
 
 pub mod markdown;
+pub mod print;
 mod views;
 
 use std::path::Path;
@@ -41,10 +42,9 @@ pub struct Rendered {
 /// Run every renderer.
 pub fn render_all(c: &Checked, themes: &Path) -> Result<Rendered, String> {
     let pages = render_site(c, themes)?;
-    Ok(Rendered {
-        pages,
-        files: Vec::new(),
-    })
+    let mut files = Vec::new();
+    files.extend(print::render_print(c, themes)?);
+    Ok(Rendered { pages, files })
 }
 
 /// Where each item lives in the site (root-relative `.html` URLs).
