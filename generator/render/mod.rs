@@ -4,6 +4,8 @@
 
 pub mod markdown;
 pub mod print;
+pub mod search;
+pub mod troubleshoot;
 mod views;
 
 use std::path::Path;
@@ -44,6 +46,8 @@ pub fn render_all(c: &Checked, themes: &Path) -> Result<Rendered, String> {
     let pages = render_site(c, themes)?;
     let mut files = Vec::new();
     files.extend(print::render_print(c, themes)?);
+    let strings = load_strings(themes, &c.meta().language.value)?;
+    files.extend(search::render(c, &pages, &strings));
     Ok(Rendered { pages, files })
 }
 
@@ -218,11 +222,21 @@ pub fn render_site(c: &Checked, themes: &Path) -> Result<Vec<Page>, String> {
     };
 
     let l = Linker::new(&urls, "index.md");
+    let mut start = views::start(c, &l, &strings);
+    start["troubleshoot"] = troubleshoot::start(c, &l);
+    add("index.md".into(), "start.md", &start)?;
+    let ts_index = format!("{}index.md", troubleshoot::DIR);
+    let l = Linker::new(&urls, &ts_index);
     add(
-        "index.md".into(),
-        "start.md",
-        &views::start(c, &l, &strings),
+        ts_index.clone(),
+        "troubleshoot-index.md",
+        &troubleshoot::index(c, &l),
     )?;
+    for (s, p) in troubleshoot::pairs(c) {
+        let path = troubleshoot::page_path(&s.id.value, &p.id.value);
+        let l = Linker::new(&urls, &path);
+        add(path, "troubleshoot.md", &troubleshoot::page(c, s, p, &l))?;
+    }
     let l = Linker::new(&urls, "checks.md");
     add("checks.md".into(), "checks.md", &views::checks(c, &l))?;
     let l = Linker::new(&urls, "messages.md");
@@ -263,7 +277,9 @@ pub fn render_site(c: &Checked, themes: &Path) -> Result<Vec<Page>, String> {
     let l = Linker::new(&urls, "outdated.md");
     add("outdated.md".into(), "outdated.md", &views::outdated(c, &l))?;
     let l = Linker::new(&urls, "SUMMARY.md");
-    add("SUMMARY.md".into(), "SUMMARY.md", &views::summary(c, &l))?;
+    let mut summary = views::summary(c, &l);
+    summary["troubleshoot"] = troubleshoot::summary(c);
+    add("SUMMARY.md".into(), "SUMMARY.md", &summary)?;
     Ok(pages)
 }
 
