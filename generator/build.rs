@@ -29,11 +29,14 @@ impl From<site::SiteError> for Failure {
     }
 }
 
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub dir: PathBuf,
     pub dest: Option<PathBuf>,
     pub deny_warnings: bool,
     pub markdown_out: Option<PathBuf>,
+    /// Overrides `[output.html] site-url` (`/<repo>/` for a project site).
+    pub site_url: Option<String>,
 }
 
 pub struct BuildReport {
@@ -107,7 +110,10 @@ fn plural(n: usize) -> &'static str {
 pub fn build(opts: &BuildOptions, out: &mut dyn Write) -> Result<BuildReport, Failure> {
     let dir = &opts.dir;
     // Configuration problems are reported before the (slower) guide check.
-    let config = SiteConfig::from_dir(dir)?;
+    let mut config = SiteConfig::from_dir(dir)?;
+    if let Some(url) = &opts.site_url {
+        config.set_site_url(url)?;
+    }
     let checked = check_dir(dir, opts.deny_warnings, out)?;
     let themes = dir.join(&config.themes);
     let rendered = render::render_all(&checked, &themes).map_err(Failure::Io)?;

@@ -59,6 +59,10 @@ struct BuildArgs {
     /// Also keep the generated mdBook source (Markdown and SUMMARY.md) in this directory
     #[arg(long, value_name = "DIR")]
     markdown_out: Option<PathBuf>,
+    /// Path the site is served from, starting and ending with `/` (overrides
+    /// `site-url` of book.toml; `/<repo>/` for a GitHub project site)
+    #[arg(long, value_name = "PATH")]
+    site_url: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -74,6 +78,7 @@ fn main() -> ExitCode {
                 dest: a.dest,
                 deny_warnings: a.check.deny_warnings,
                 markdown_out: a.markdown_out,
+                site_url: a.site_url,
             };
             build::build(&opts, &mut std::io::stderr()).map(|report| {
                 eprintln!(

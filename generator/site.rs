@@ -24,6 +24,26 @@ pub struct SiteConfig {
     /// fixbook's templates, interface words and CSS (`[fixbook] themes`,
     /// relative to the guide directory; default `themes`).
     pub themes: PathBuf,
+    /// Where the site is served from (`[output.html] site-url`, or
+    /// `--site-url`): `/` for a user site, `/<repo>/` for a GitHub project
+    /// site. mdBook uses it only as the `<base>` of 404.html, the one page
+    /// a server shows at any URL.
+    pub site_url: Option<String>,
+}
+
+/// Where the build writes the offline copy of the whole site, relative to the
+/// site root. `themes/templates/start.md` links to it.
+pub const DOWNLOAD_PATH: &str = "download/fixbook-offline.zip";
+
+/// Check a `site-url`: an absolute path of the server, with both slashes.
+pub fn validate_site_url(url: &str) -> Result<(), String> {
+    if url.starts_with('/') && url.ends_with('/') && !url.contains("//") {
+        Ok(())
+    } else {
+        Err(format!(
+            "site-url `{url}` must be the path the site is served from, starting and ending with `/` (`/` for a user site, `/<repo>/` for a GitHub project site)"
+        ))
+    }
 }
 
 /// Tables of book.toml we understand. Others (preprocessors, other
@@ -75,6 +95,13 @@ impl SiteConfig {
         config
             .get::<HtmlConfig>("output.html")
             .map_err(|e| SiteError::Config(format!("{shown}: invalid [output.html]: {e:#}")))?;
+        let site_url: Option<String> = config
+            .get("output.html.site-url")
+            .map_err(|e| SiteError::Config(format!("{shown}: invalid site-url: {e:#}")))?;
+        if let Some(url) = &site_url {
+            validate_site_url(url)
+                .map_err(|e| SiteError::Config(format!("{shown}: [output.html] {e}")))?;
+        }
         let build_dir = config.build.build_dir.clone();
         let mut themes = PathBuf::from("themes");
         if let Some(fb) = &fixbook {
@@ -96,7 +123,18 @@ impl SiteConfig {
             config,
             build_dir,
             themes,
+            site_url,
         })
+    }
+
+    /// Override `site-url` (the `--site-url` flag).
+    pub fn set_site_url(&mut self, url: &str) -> Result<(), SiteError> {
+        validate_site_url(url).map_err(|e| SiteError::Config(format!("--site-url: {e}")))?;
+        self.config
+            .set("output.html.site-url", url)
+            .map_err(|e| SiteError::Config(format!("--site-url: {e:#}")))?;
+        self.site_url = Some(url.to_string());
+        Ok(())
     }
 }
 
@@ -179,6 +217,59 @@ fn build_into(
         }
         std::fs::write(&path, &f.bytes).map_err(io("cannot write", &path))?;
     }
+    // Last: the zip holds every other file of the site.
+    write_offline_zip(&html, DOWNLOAD_PATH)?;
+    Ok(())
+}
+
+/// Write the whole site (every file under `root` except the zip itself) as a
+/// zip at `root/rel`, inside one folder named after the zip, so that it
+/// unzips into a folder whose `index.html` opens the guide from disk.
+/// Deterministic: entries sorted by path, fixed timestamps and permissions.
+pub fn write_offline_zip(root: &Path, rel: &str) -> Result<(), SiteError> {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+
+    let target = root.join(rel);
+    let folder = Path::new(rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry =
+            entry.map_err(|e| SiteError::Io(format!("cannot list {}: {e}", root.display())))?;
+        if entry.file_type().is_file() && entry.path() != target {
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((rel, entry.path().to_path_buf()));
+        }
+    }
+    files.sort();
+    if let Some(d) = target.parent() {
+        std::fs::create_dir_all(d).map_err(io("cannot create", d))?;
+    }
+    let out = std::fs::File::create(&target).map_err(io("cannot write", &target))?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(out));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let err =
+        |e: zip::result::ZipError| SiteError::Io(format!("cannot write {}: {e}", target.display()));
+    for (rel, path) in &files {
+        let bytes = std::fs::read(path).map_err(io("cannot read", path))?;
+        zip.start_file(format!("{folder}/{rel}"), options)
+            .map_err(err)?;
+        zip.write_all(&bytes)
+            .map_err(|e| SiteError::Io(format!("cannot write {}: {e}", target.display())))?;
+    }
+    let mut out = zip.finish().map_err(err)?;
+    out.flush().map_err(io("cannot write", &target))?;
     Ok(())
 }
 

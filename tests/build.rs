@@ -56,6 +56,7 @@ fn build_writes_the_expected_pages() {
             dest: Some(dest.clone()),
             deny_warnings: false,
             markdown_out: Some(out.path().join("md")),
+            site_url: None,
         },
         &mut log,
     )
