@@ -49,16 +49,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A copy of the mini fixture guide whose book.toml points at the
-/// repository's themes, in a temporary directory.
+/// A copy of the mini fixture guide with the repository's book.toml and
+/// themes, in a temporary directory.
 pub fn mini_guide() -> TempDir {
     let t = TempDir::new("mini");
     copy_dir(&repo().join("tests/fixtures/mini"), t.path());
-    let themes = repo().join("themes");
-    let toml = std::fs::read_to_string(t.path().join("book.toml"))
-        .unwrap()
-        .replace("../../../themes", &themes.to_string_lossy());
-    std::fs::write(t.path().join("book.toml"), toml).unwrap();
+    copy_dir(&repo().join("themes"), &t.path().join("themes"));
+    std::fs::copy(repo().join("book.toml"), t.path().join("book.toml")).unwrap();
     t
 }
 
