@@ -92,9 +92,23 @@ impl SiteConfig {
             .map_err(|e: anyhow_like::Error| SiteError::Config(format!("{shown}: {e:#}")))?;
         // mdBook drops the whole [output.html] table on an unknown key, with
         // only a log line (upstream #2984): check it ourselves.
-        config
+        let html: HtmlConfig = config
             .get::<HtmlConfig>("output.html")
-            .map_err(|e| SiteError::Config(format!("{shown}: invalid [output.html]: {e:#}")))?;
+            .map_err(|e| SiteError::Config(format!("{shown}: invalid [output.html]: {e:#}")))?
+            .unwrap_or_default();
+        // mdBook writes additional CSS/JS at the same relative path in the
+        // output: a `..` or absolute path would write outside the site.
+        for f in html.additional_css.iter().chain(&html.additional_js) {
+            let escapes = f.is_absolute()
+                || f.components()
+                    .any(|c| !matches!(c, std::path::Component::Normal(_)));
+            if escapes {
+                return Err(SiteError::Config(format!(
+                    "{shown}: additional file `{}` must be a relative path inside the guide directory (no `..`)",
+                    f.display()
+                )));
+            }
+        }
         let site_url: Option<String> = config
             .get("output.html.site-url")
             .map_err(|e| SiteError::Config(format!("{shown}: invalid site-url: {e:#}")))?;

@@ -293,3 +293,21 @@ fn two_builds_are_identical() {
         }
     }
 }
+
+#[test]
+fn additional_files_outside_the_guide_are_refused() {
+    let g = mini_guide();
+    common::edit(
+        &g.path().join("book.toml"),
+        "additional-css = [",
+        "additional-css = [\"../outside.css\", ",
+    );
+    let out = fixbook().arg("build").arg(g.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("../outside.css") && stderr.contains("no `..`"),
+        "{stderr}"
+    );
+    assert!(!g.path().parent().unwrap().join("outside.css").exists());
+}
