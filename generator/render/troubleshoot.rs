@@ -87,21 +87,7 @@ fn html(md_path: &str) -> String {
     md_path.strip_suffix(".md").unwrap_or(md_path).to_string() + ".html"
 }
 
-fn kebab<T: std::fmt::Debug>(v: T) -> String {
-    let s = format!("{v:?}");
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('-');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
+use super::views::kebab;
 
 fn links(l: &Linker) -> Value {
     json!({

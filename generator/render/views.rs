@@ -33,7 +33,8 @@ pub struct Nav {
     pub rest: toml::Table,
 }
 
-fn kebab<T: std::fmt::Debug>(v: T) -> String {
+/// `QuickCheck` → `quick-check`: enum values as written in the YAML.
+pub(crate) fn kebab<T: std::fmt::Debug>(v: T) -> String {
     let s = format!("{v:?}");
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
