@@ -87,7 +87,7 @@ fn html(md_path: &str) -> String {
     md_path.strip_suffix(".md").unwrap_or(md_path).to_string() + ".html"
 }
 
-use super::views::kebab;
+use super::views::{check_link, fix_link};
 
 fn links(l: &Linker) -> Value {
     json!({
@@ -183,39 +183,30 @@ pub fn page(c: &Checked, s: &Symptom, p: &Platform, l: &Linker) -> Value {
             .collect()
     };
     let mut steps = Vec::new();
-    for (_, x) in &g.checks {
+    // The same item links as everywhere else, with the troubleshooter's own
+    // key (for saved progress) and only the causes of this message.
+    let mut item = |mut v: Value, key: String, kind: &str, hit: Vec<Value>| {
+        v["id"] = Value::String(key);
+        v["type"] = Value::String(kind.to_string());
+        v["causes"] = Value::Array(hit);
+        steps.push(v);
+    };
+    for (i, (_, x)) in g.checks.iter().enumerate() {
         let hit = addresses(&x.causes);
-        if hit.is_empty() {
-            continue;
+        if !hit.is_empty() {
+            item(
+                check_link(c, l, i),
+                format!("check-{}", x.id.value),
+                "check",
+                hit,
+            );
         }
-        steps.push(json!({
-            "id": format!("check-{}", x.id.value),
-            "type": "check",
-            "title": l.inline(&x.title.value),
-            "url": l.item("check", &x.id.value),
-            "kind": "check",
-            "minutes": x.minutes.value,
-            "risk": "none",
-            "data_loss": false,
-            "causes": hit,
-        }));
     }
-    for (_, f) in c.fixes_for(&p.id.value) {
+    for (i, f) in c.fixes_for(&p.id.value) {
         let hit = addresses(&f.causes);
-        if hit.is_empty() {
-            continue;
+        if !hit.is_empty() {
+            item(fix_link(c, l, i), format!("fix-{}", f.id.value), "fix", hit);
         }
-        steps.push(json!({
-            "id": format!("fix-{}", f.id.value),
-            "type": "fix",
-            "title": l.inline(&f.title.value),
-            "url": l.item("fix", &f.id.value),
-            "kind": kebab(f.kind),
-            "minutes": f.minutes.value,
-            "risk": kebab(f.risk.level),
-            "data_loss": f.risk.data_loss,
-            "causes": hit,
-        }));
     }
     let others: Vec<Value> = platforms_of(c, s)
         .iter()

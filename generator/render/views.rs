@@ -122,7 +122,7 @@ fn cause_link(c: &Checked, l: &Linker, id: &str) -> Value {
     }
 }
 
-fn fix_link(c: &Checked, l: &Linker, i: usize) -> Value {
+pub(crate) fn fix_link(c: &Checked, l: &Linker, i: usize) -> Value {
     let f = &c.guide.fixes[i].1;
     json!({
         "id": f.id.value,
@@ -136,7 +136,7 @@ fn fix_link(c: &Checked, l: &Linker, i: usize) -> Value {
     })
 }
 
-fn check_link(c: &Checked, l: &Linker, i: usize) -> Value {
+pub(crate) fn check_link(c: &Checked, l: &Linker, i: usize) -> Value {
     let x = &c.guide.checks[i].1;
     json!({
         "id": x.id.value,
