@@ -252,6 +252,25 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let bad = fixbook().arg("build").arg(g.path()).output().unwrap();
     assert_eq!(bad.status.code(), Some(1));
     assert_eq!(snapshot(&g.path().join("book")), before);
+    // mdBook itself failing half-way (a broken theme template) must not
+    // touch the published site either.
+    common::edit(
+        &g.path().join("guide-src/items.yaml"),
+        "causes: [nope]",
+        "causes: [offline, wrong-password]",
+    );
+    let hbs = g.path().join("themes/mdbook/index.hbs");
+    let mut text = std::fs::read_to_string(&hbs).unwrap();
+    text.push_str("{{#if}}");
+    std::fs::write(&hbs, text).unwrap();
+    let bad = fixbook().arg("build").arg(g.path()).output().unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(snapshot(&g.path().join("book")), before);
     let leftovers: Vec<_> = std::fs::read_dir(g.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
