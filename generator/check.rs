@@ -233,8 +233,41 @@ fn run_rules(ctx: &mut Ctx, g: &Guide) -> Vec<Vec<Vec<Cover>>> {
         .chain(g.outdated.iter().map(|(f, x)| ("outdated", *f, &x.id)))
         .chain(g.glossary.iter().map(|(f, x)| ("glossary", *f, &x.id)))
         .collect();
+    // Ids become file names: two that differ only in case would be one file
+    // on Windows and macOS.
+    let mut folded: HashMap<String, Vec<(usize, &Str)>> = HashMap::new();
+    for (_, file, id) in &items {
+        folded
+            .entry(id.value.to_lowercase())
+            .or_default()
+            .push((*file, *id));
+    }
     for (kind, file, id) in items {
-        if !is_slug(&id.value) {
+        let twin = folded
+            .get(&id.value.to_lowercase())
+            .and_then(|v| v.iter().find(|(_, o)| o.value != id.value));
+        if let Some((tfile, tid)) = twin.filter(|_| !is_slug(&id.value)) {
+            let other = ctx.sources.display(&ctx.sources.loc(*tfile, *tid));
+            ctx.error(
+                file,
+                id,
+                format!(
+                    "{kind} id `{}` differs from the id `{}` only in capitals",
+                    id.value, tid.value
+                ),
+            )
+            .label("not a lowercase slug")
+            .help(format!(
+                "ids become file names, and on a case-insensitive file system (Windows, macOS) \
+                 both would be the same file: ids use lowercase letters only; rename this one \
+                 (`{}` is at {other})",
+                tid.value
+            ));
+        } else if id.value.trim().is_empty() {
+            ctx.error(file, id, format!("{kind} id is empty"))
+                .label("no id")
+                .help("give the item an id: lowercase ASCII letters, digits and single hyphens");
+        } else if !is_slug(&id.value) {
             let suggestion = slugify(&id.value);
             ctx.error(file, id, format!("{kind} id `{}` is not a valid id", id.value))
                 .label("not a slug")
@@ -915,7 +948,7 @@ fn coverage(ctx: &mut Ctx, g: &Guide) -> Vec<Vec<Vec<Cover>>> {
 }
 
 /// The closest known id, for "did you mean" hints.
-fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (edit_distance(word, k), *k))

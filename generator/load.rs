@@ -196,27 +196,135 @@ fn lint_text(sources: &Sources, file: usize, text: &str) -> Option<Diagnostic> {
 }
 
 fn yaml_error(sources: &Sources, file: usize, e: &YamlError) -> Diagnostic {
-    let message = clean_message(&e.to_string());
+    let (message, help) = explain(&clean_message(&e.to_string()));
     let loc = e
         .location()
         .filter(|l| l.line() > 0)
         .map(|l| sources.loc_of(file, &l))
         .unwrap_or_else(|| sources.loc_at(file, 1, 1));
-    let help = if message.starts_with("unknown variant") {
-        "use one of the values listed"
-    } else if message.contains("unknown field") {
-        "check the spelling; the fields each item accepts are listed in docs/authoring.md"
+    Diagnostic::error(Some(loc), message).help(help)
+}
+
+/// The deserializer's message in words an author understands, and what to do.
+fn explain(message: &str) -> (String, String) {
+    let owned = |m: &str, h: &str| (m.to_string(), h.to_string());
+    if message.starts_with("budget breached: Depth")
+        || message.starts_with("budget breached: FlowDepth")
+        || message.starts_with("recursion limit exceeded")
+    {
+        return owned(
+            "the YAML is nested too deeply here",
+            "a guide needs only a few levels of nesting: look for unclosed `[` or `{`, \
+             or lines indented further and further",
+        );
+    }
+    if message.starts_with("budget breached")
+        || message.starts_with("alias replay")
+        || message.starts_with("alias expansion")
+    {
+        // "budget breached: Nodes { nodes: 250001 }" → "250001 nodes"
+        let what = message.trim_start_matches("budget breached: ");
+        let count: String = what
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        let kind = what
+            .split([' ', '{', ':'])
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let detail = if count.is_empty() || kind.is_empty() {
+            what.to_string()
+        } else {
+            format!("{count} {kind}, over the limit")
+        };
+        return (
+            format!("the file expands to too much data ({detail})"),
+            "YAML anchors (`&name`) repeated through aliases (`*name`) multiply the text: \
+             write the text out instead of using anchors and aliases"
+                .to_string(),
+        );
+    }
+    if message.starts_with("multiple YAML documents") {
+        return owned(
+            "a second YAML document in the same file (a `---` line starts one)",
+            "keep one document per file: remove the `---` line, or move what follows it into a file of its own",
+        );
+    }
+    if message.starts_with("cannot deserialize null") {
+        return owned(
+            "this field has no value",
+            "write the value after the colon (text that starts with a special character goes in quotes)",
+        );
+    }
+    let typed = [
+        (
+            "expected string scalar",
+            "expected text here, not a list or a mapping",
+        ),
+        (
+            "expected sequence start",
+            "expected a list here (items that start with `- `)",
+        ),
+        (
+            "expected mapping start",
+            "expected a mapping here (`key: value` lines)",
+        ),
+        ("invalid boolean", "expected true or false here"),
+    ];
+    for (prefix, plain) in typed {
+        if message.starts_with(prefix) {
+            return owned(
+                plain,
+                "check the value's type against docs/authoring.md; a guide file is a mapping of \
+                 sections (`causes:`, `fixes:`, ...) whose values are lists of items",
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split_once("expected one of ")
+            .map(|(_, l)| l.split(", ").collect())
+            .unwrap_or_default();
+        let help = match crate::check::nearest(field, &expected) {
+            Some(n) => format!(
+                "did you mean `{n}`? The fields each item accepts are listed in docs/authoring.md"
+            ),
+            None => {
+                "check the spelling; the fields each item accepts are listed in docs/authoring.md"
+                    .into()
+            }
+        };
+        return (message.to_string(), help);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let value = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split_once("expected one of ")
+            .map(|(_, l)| l.split(", ").collect())
+            .unwrap_or_default();
+        let help = match crate::check::nearest(value, &expected) {
+            Some(n) => format!("did you mean `{n}`?"),
+            None => "use one of the values listed".into(),
+        };
+        return (message.to_string(), help);
+    }
+    let help = if message.starts_with("alias references unknown anchor") {
+        "an alias `*name` repeats what an anchor `&name` marked earlier in the same file: \
+         define the anchor first, or write the text out"
     } else if message.contains("missing field") {
         "add the field; the required fields are listed in docs/authoring.md"
     } else if message.contains("duplicate") {
         "remove or rename one of the two keys"
-    } else if message.contains("invalid type") || message.contains("invalid") {
+    } else if message.contains("invalid type") || message.contains("expected a whole number") {
         "check the value's type against docs/authoring.md (text, number, list or mapping)"
     } else {
         "fix the YAML syntax here or just above (an unclosed `[`, `{` or quote, indentation with spaces, \
          quotes around text that contains `: ` or starts with a special character)"
     };
-    Diagnostic::error(Some(loc), message).help(help)
+    (message.to_string(), help.to_string())
 }
 
 /// The deserializer appends its own position ("at line 3 column 5"); we print
