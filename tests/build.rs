@@ -330,3 +330,117 @@ fn additional_files_outside_the_guide_are_refused() {
     );
     assert!(!g.path().parent().unwrap().join("outside.css").exists());
 }
+
+/// Copy the files of a guide directory (guide-src, themes, book.toml) into
+/// `to`, creating them in the given order of their relative paths.
+fn copy_in_order(from: &std::path::Path, to: &std::path::Path, reverse: bool) {
+    let mut files: Vec<std::path::PathBuf> = ["guide-src", "themes"]
+        .iter()
+        .flat_map(|d| walkdir::WalkDir::new(from.join(d)))
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(from).unwrap().to_path_buf())
+        .chain([std::path::PathBuf::from("book.toml")])
+        .collect();
+    files.sort();
+    if reverse {
+        files.reverse();
+    }
+    for rel in files {
+        let dest = to.join(&rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(from.join(&rel), dest).unwrap();
+    }
+}
+
+/// The shipped guide built twice, from copies whose files were created in
+/// opposite orders (so directories list them differently), at different
+/// paths, with a different time zone, locale and SOURCE_DATE_EPOCH: every
+/// file of the two sites, the offline zip included, must be byte-identical.
+#[test]
+fn shipped_guide_builds_are_byte_identical_whatever_the_environment() {
+    let t = TempDir::new("determinism");
+    // The second copy goes to a tmpfs when there is one: tmpfs lists a
+    // directory newest first, ext4 in hash order, so the loader and the
+    // template walk see the files in different orders.
+    let shm = std::path::Path::new("/dev/shm");
+    let t2 = if shm.is_dir() && std::fs::create_dir_all(shm.join("fixbook-probe")).is_ok() {
+        let _ = std::fs::remove_dir(shm.join("fixbook-probe"));
+        let p = shm.join(format!("fixbook-test-determinism-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        TempDir(p)
+    } else {
+        TempDir::new("determinism-b")
+    };
+    let (a, b) = (t.path().join("guide-a"), t2.path().join("other/guide-b"));
+    copy_in_order(&repo(), &a, true);
+    copy_in_order(&repo(), &b, false);
+    let listing = |d: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(d.join("guide-src"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let (la, lb) = (listing(&a), listing(&b));
+    eprintln!("listing order: {la:?} vs {lb:?}");
+    if t2.path().starts_with(shm) {
+        assert_ne!(la, lb, "the two copies list their files in the same order");
+    }
+    let envs: [&[(&str, &str)]; 2] = [
+        &[
+            ("TZ", "UTC"),
+            ("LC_ALL", "C"),
+            ("LANG", "C"),
+            ("SOURCE_DATE_EPOCH", "0"),
+        ],
+        &[
+            ("TZ", "Pacific/Kiritimati"),
+            ("LC_ALL", "ja_JP.UTF-8"),
+            ("LANG", "tr_TR.UTF-8"),
+            ("SOURCE_DATE_EPOCH", "1900000000"),
+        ],
+    ];
+    for (dir, env) in [(&a, envs[0]), (&b, envs[1])] {
+        let out = fixbook()
+            .arg("build")
+            .arg(".")
+            .current_dir(dir)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let files = |root: &std::path::Path| -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(root).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let (sa, sb) = (a.join("book"), b.join("book"));
+    let names = files(&sa);
+    assert_eq!(names, files(&sb), "the two sites have different files");
+    assert!(names.iter().any(|n| n.ends_with(".zip")), "{names:?}");
+    let differ: Vec<&String> = names
+        .iter()
+        .filter(|n| std::fs::read(sa.join(n)).unwrap() != std::fs::read(sb.join(n)).unwrap())
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "files differ between the builds: {differ:?}"
+    );
+    // Neither build's location leaks into the site.
+    for n in &names {
+        let bytes = std::fs::read(sb.join(n)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("guide-b"), "{n} contains the build path");
+    }
+}
