@@ -986,7 +986,8 @@ pub fn slugify(s: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').chars().take(64).collect()
+    let short: String = out.chars().take(64).collect();
+    short.trim_end_matches('-').to_string()
 }
 
 #[cfg(test)]
@@ -1001,6 +1002,9 @@ mod tests {
             assert!(!is_slug(bad), "{bad:?} should not be a slug");
         }
         assert_eq!(slugify("Sign Out / In"), "sign-out-in");
+        // Cut to 64 characters before trimming: never ends with `-`.
+        let long = format!("{} b", "a".repeat(63));
+        assert!(is_slug(&slugify(&long)), "{}", slugify(&long));
     }
 
     #[test]
