@@ -444,3 +444,93 @@ fn shipped_guide_builds_are_byte_identical_whatever_the_environment() {
         assert!(!text.contains("guide-b"), "{n} contains the build path");
     }
 }
+
+/// Every file of a directory with its bytes, sorted.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A template error, and a build killed while writing (a file size limit
+/// stands in for a full disk: the kernel stops the process with SIGXFSZ in
+/// the middle of the build), leave the previous site byte-identical.
+#[test]
+fn template_errors_and_killed_builds_leave_the_previous_site_untouched() {
+    let g = mini_guide();
+    let ok = fixbook().arg("build").arg(g.path()).output().unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let site = g.path().join("book");
+    let before = snapshot(&site);
+    assert!(!before.is_empty());
+
+    // The guide changes, so a build that got through would change the site.
+    common::edit(
+        &g.path().join("guide-src/items.yaml"),
+        "title: 接続を確かめる",
+        "title: 接続を確かめ直す",
+    );
+
+    // 1. A broken template: exit 2, nothing replaced.
+    let fix_md = g.path().join("themes/templates/fix.md");
+    let good_template = std::fs::read_to_string(&fix_md).unwrap();
+    std::fs::write(
+        &fix_md,
+        format!("{good_template}\n{{{{ page.title | no_such_filter }}}}\n"),
+    )
+    .unwrap();
+    let bad = fixbook().arg("build").arg(g.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("fix.md"),
+        "the message names the template: {stderr}"
+    );
+    assert_eq!(snapshot(&site), before, "a template error changed the site");
+    std::fs::write(&fix_md, good_template).unwrap();
+
+    // 2. Killed in the middle of writing (64 KiB file size limit).
+    let killed = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 64 && exec \"$0\" build \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_fixbook"))
+        .arg(g.path())
+        .output()
+        .unwrap();
+    assert_ne!(
+        killed.status.code(),
+        Some(0),
+        "the build should have been stopped by the file size limit: {}",
+        String::from_utf8_lossy(&killed.stderr)
+    );
+    assert_eq!(snapshot(&site), before, "a killed build changed the site");
+
+    // 3. The next good build replaces the site and leaves nothing of its own behind.
+    let again = fixbook().arg("build").arg(g.path()).output().unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_ne!(
+        snapshot(&site),
+        before,
+        "the good build did not update the site"
+    );
+}
