@@ -437,12 +437,47 @@ fn shipped_guide_builds_are_byte_identical_whatever_the_environment() {
         differ.is_empty(),
         "files differ between the builds: {differ:?}"
     );
-    // Neither build's location leaks into the site.
+    // Neither build's location nor the clock leaks into the site: the only
+    // dates are the ones written in the YAML (so there is no build date for
+    // SOURCE_DATE_EPOCH to replace).
+    let (y, m, d) = today();
+    let stamps = [
+        format!("{y}-{m:02}-{d:02}"),
+        format!("{y}/{m:02}/{d:02}"),
+        format!("{y}年{m}月{d}日"),
+    ];
+    let yaml: String = walkdir::WalkDir::new(repo().join("guide-src"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
     for n in &names {
         let bytes = std::fs::read(sb.join(n)).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("guide-b"), "{n} contains the build path");
+        for s in stamps.iter().filter(|s| !yaml.contains(s.as_str())) {
+            assert!(!text.contains(s.as_str()), "{n} shows today's date {s}");
+        }
     }
+}
+
+/// Today's date (UTC) as (year, month, day), without a date library.
+fn today() -> (i64, u32, u32) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// Every file of a directory with its bytes, sorted.
