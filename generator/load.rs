@@ -246,6 +246,18 @@ fn explain(message: &str) -> (String, String) {
                 .to_string(),
         );
     }
+    if let Some(rest) = message.strip_prefix("unexpected character: `\\u{") {
+        // "unexpected character: `\u{7}'": an invisible control character.
+        let hex = rest.split('}').next().unwrap_or("");
+        if let Ok(code) = u32::from_str_radix(hex, 16) {
+            return (
+                format!("invisible control character U+{code:04X} in the text"),
+                "delete it (it often comes with text copied from another program); \
+                 YAML files may not contain control characters other than tab and line breaks"
+                    .to_string(),
+            );
+        }
+    }
     if message.starts_with("multiple YAML documents") {
         return owned(
             "a second YAML document in the same file (a `---` line starts one)",
