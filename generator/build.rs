@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use crate::check::{self, Checked};
 use crate::diag;
@@ -42,6 +43,8 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub pages: usize,
     pub dest: PathBuf,
+    /// Wall time of each stage (see docs/performance.md).
+    pub timings: site::Timings,
 }
 
 /// Load and check the guide in `dir/guide-src`, printing every diagnostic to
@@ -114,23 +117,63 @@ pub fn build(opts: &BuildOptions, out: &mut dyn Write) -> Result<BuildReport, Fa
     if let Some(url) = &opts.site_url {
         config.set_site_url(url)?;
     }
+    let mut timings = site::Timings::new();
+    let t = Instant::now();
     let checked = check_dir(dir, opts.deny_warnings, out)?;
+    timings.push(("load and check", t.elapsed()));
     let themes = dir.join(&config.themes);
-    let rendered = render::render_all(&checked, &themes).map_err(Failure::Io)?;
     let dest = match &opts.dest {
         Some(d) => dir.join(d),
         None => dir.join(&config.build_dir),
     };
-    site::build_site(
-        dir,
-        &config,
-        &checked,
-        &rendered,
-        &dest,
-        opts.markdown_out.as_deref(),
-    )?;
+    // The critical path is render pages → mdBook → zip; the print edition
+    // renders beside the pages, the search index beside mdBook.
+    let (print, pages) = std::thread::scope(|s| {
+        let print = s.spawn(|| {
+            let t = Instant::now();
+            render::print::render_print(&checked, &themes).map(|f| (f, t.elapsed()))
+        });
+        let t = Instant::now();
+        let pages = render::render_site(&checked, &themes);
+        timings.push(("render pages", t.elapsed()));
+        (print.join().expect("print renderer panicked"), pages)
+    });
+    let pages = pages.map_err(Failure::Io)?;
+    let (mut files, print_time) = print.map_err(Failure::Io)?;
+    let mut search_time = None;
+    std::thread::scope(|s| -> Result<(), Failure> {
+        let search = s.spawn(|| {
+            let t = Instant::now();
+            render::render_search(&checked, &themes, &pages).map(|f| (f, t.elapsed()))
+        });
+        let files = || -> Result<Vec<render::OutFile>, site::SiteError> {
+            let (f, d) = search
+                .join()
+                .expect("search renderer panicked")
+                .map_err(site::SiteError::Io)?;
+            search_time = Some(d);
+            files.extend(f);
+            Ok(files)
+        };
+        site::build_site(
+            dir,
+            &config,
+            &checked,
+            &pages,
+            files,
+            &dest,
+            opts.markdown_out.as_deref(),
+            &mut timings,
+        )?;
+        Ok(())
+    })?;
+    timings.push(("render print (beside pages)", print_time));
+    if let Some(d) = search_time {
+        timings.push(("render search (beside mdBook)", d));
+    }
     Ok(BuildReport {
-        pages: rendered.pages.len(),
+        pages: pages.len(),
         dest,
+        timings,
     })
 }

@@ -1,13 +1,19 @@
 //! Site: writes the generated mdBook source and runs mdBook (the library)
 //! on it, then swaps the finished site into place.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use mdbook_driver::book::{Book, BookItem, Chapter};
 use mdbook_driver::config::{Config, HtmlConfig};
 use mdbook_driver::MDBook;
 
 use crate::check::Checked;
-use crate::render::{Page, Rendered};
+use crate::render::{OutFile, Page};
+
+/// Wall time of each stage of a build, in order (for the benchmarks).
+pub type Timings = Vec<(&'static str, Duration)>;
 
 #[derive(Debug)]
 pub enum SiteError {
@@ -170,15 +176,20 @@ fn absolute(p: &Path) -> PathBuf {
     }
 }
 
-/// Write the mdBook source, build it with mdBook, copy the extra files, and
-/// replace `dest` with the result only when all of that succeeded.
+/// Build the site with mdBook from the generated pages, add the extra files,
+/// and replace `dest` with the result only when all of that succeeded. The
+/// extra files are asked for only once mdBook has built the site, so that a
+/// caller can render them meanwhile (on the other core).
+#[allow(clippy::too_many_arguments)]
 pub fn build_site(
     dir: &Path,
     site: &SiteConfig,
     checked: &Checked,
-    rendered: &Rendered,
+    pages: &[Page],
+    files: impl FnOnce() -> Result<Vec<OutFile>, SiteError>,
     dest: &Path,
     markdown_out: Option<&Path>,
+    timings: &mut Timings,
 ) -> Result<(), SiteError> {
     let dir = absolute(dir);
     let dest = absolute(dest);
@@ -189,51 +200,178 @@ pub fn build_site(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "book".into());
     let staging = parent.join(format!(".{name}.fixbook-tmp-{}", std::process::id()));
-    let result = build_into(&dir, site, checked, rendered, &staging, markdown_out)
-        .and_then(|()| swap_into_place(&staging.join("html"), &dest, &parent, &name));
+    let result = build_into_with(
+        &dir,
+        site,
+        checked,
+        pages,
+        files,
+        &staging,
+        markdown_out,
+        timings,
+    )
+    .and_then(|()| swap_into_place(&staging.join("html"), &dest, &parent, &name));
     let _ = std::fs::remove_dir_all(&staging);
     result
 }
 
-fn build_into(
+#[allow(clippy::too_many_arguments)]
+fn build_into_with(
     dir: &Path,
     site: &SiteConfig,
     checked: &Checked,
-    rendered: &Rendered,
+    pages: &[Page],
+    files: impl FnOnce() -> Result<Vec<OutFile>, SiteError>,
     staging: &Path,
     markdown_out: Option<&Path>,
+    timings: &mut Timings,
 ) -> Result<(), SiteError> {
     if staging.exists() {
         std::fs::remove_dir_all(staging).map_err(io("cannot clear", staging))?;
     }
+    // mdBook gets the book in memory: the Markdown is written only when
+    // asked for. Its source directory stays empty (mdBook copies every
+    // non-Markdown file of it into the site).
     let src = staging.join("src");
-    write_pages(&src, &rendered.pages)?;
+    std::fs::create_dir_all(&src).map_err(io("cannot create", &src))?;
     if let Some(md) = markdown_out {
-        write_pages(&absolute(md), &rendered.pages)?;
+        let t = Instant::now();
+        write_pages(&absolute(md), pages)?;
+        timings.push(("write markdown", t.elapsed()));
     }
-    let mut cfg = site.config.clone();
-    let meta = checked.meta();
-    cfg.book.title = Some(crate::render::plain_text(&meta.title.value));
-    cfg.book.language = Some(meta.language.value.clone());
-    cfg.book.description = Some(meta.description.value.clone());
-    cfg.book.src = src.clone();
-    cfg.build.build_dir = staging.join("html");
-    cfg.build.create_missing = false;
-    let book = MDBook::load_with_config(dir, cfg)
-        .map_err(|e| SiteError::Io(format!("mdBook could not load the generated book: {e:#}")))?;
-    book.build()
-        .map_err(|e| SiteError::Io(format!("mdBook could not build the site: {e:#}")))?;
     let html = staging.join("html");
-    for f in &rendered.files {
+    let t = Instant::now();
+    let book = book_in_memory(pages)?;
+    run_mdbook_with(dir, mdbook_config(site, checked, &src, &html), Some(book))?;
+    timings.push(("mdbook", t.elapsed()));
+    let t = Instant::now();
+    let files = files()?;
+    timings.push(("wait for print and search", t.elapsed()));
+    let t = Instant::now();
+    for f in &files {
         let path = html.join(&f.path);
         if let Some(d) = path.parent() {
             std::fs::create_dir_all(d).map_err(io("cannot create", d))?;
         }
         std::fs::write(&path, &f.bytes).map_err(io("cannot write", &path))?;
     }
+    timings.push(("extra files", t.elapsed()));
     // Last: the zip holds every other file of the site.
+    let t = Instant::now();
     write_offline_zip(&html, DOWNLOAD_PATH)?;
+    timings.push(("zip", t.elapsed()));
     Ok(())
+}
+
+/// The book mdBook would load from `SUMMARY.md` and the chapter files in
+/// its source directory, built from the generated pages without writing
+/// them (the same steps as mdBook's own `load_book_from_disk`).
+fn book_in_memory(pages: &[Page]) -> Result<Book, SiteError> {
+    use mdbook_summary::{Link, SummaryItem};
+    let by_path: HashMap<&str, &str> = pages
+        .iter()
+        .map(|p| (p.path.as_str(), p.content.as_str()))
+        .collect();
+    let summary_md = by_path
+        .get("SUMMARY.md")
+        .ok_or_else(|| SiteError::Io("the generated book has no SUMMARY.md".into()))?;
+    let summary = mdbook_summary::parse_summary(summary_md).map_err(|e| {
+        SiteError::Io(format!(
+            "mdBook could not read the generated SUMMARY.md: {e:#}"
+        ))
+    })?;
+    fn item(
+        it: &SummaryItem,
+        pages: &HashMap<&str, &str>,
+        parents: &[String],
+    ) -> Result<BookItem, SiteError> {
+        Ok(match it {
+            SummaryItem::Separator => BookItem::Separator,
+            SummaryItem::PartTitle(t) => BookItem::PartTitle(t.clone()),
+            SummaryItem::Link(link) => BookItem::Chapter(chapter(link, pages, parents)?),
+            _ => {
+                return Err(SiteError::Io(
+                    "the generated SUMMARY.md has an entry this version of fixbook does not know"
+                        .into(),
+                ))
+            }
+        })
+    }
+    fn chapter(
+        link: &Link,
+        pages: &HashMap<&str, &str>,
+        parents: &[String],
+    ) -> Result<Chapter, SiteError> {
+        let mut ch = match &link.location {
+            Some(location) => {
+                let key = location.to_string_lossy().replace('\\', "/");
+                let content = pages.get(key.as_str()).ok_or_else(|| {
+                    SiteError::Io(format!(
+                        "the generated SUMMARY.md links to `{key}`, which was not generated"
+                    ))
+                })?;
+                let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+                Chapter::new(&link.name, content.to_string(), location, parents.to_vec())
+            }
+            None => Chapter::new_draft(&link.name, parents.to_vec()),
+        };
+        ch.number = link.number.clone();
+        let mut sub_parents = parents.to_vec();
+        sub_parents.push(link.name.clone());
+        ch.sub_items = link
+            .nested_items
+            .iter()
+            .map(|i| item(i, pages, &sub_parents))
+            .collect::<Result<_, _>>()?;
+        Ok(ch)
+    }
+    let items = summary
+        .prefix_chapters
+        .iter()
+        .chain(&summary.numbered_chapters)
+        .chain(&summary.suffix_chapters)
+        .map(|i| item(i, &by_path, &[]))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Book::new_with_items(items))
+}
+
+/// The mdBook configuration of the site: book.toml's, with the guide's
+/// title, language and description, building `src` into `build_dir`.
+pub fn mdbook_config(site: &SiteConfig, checked: &Checked, src: &Path, build_dir: &Path) -> Config {
+    let mut cfg = site.config.clone();
+    let meta = checked.meta();
+    cfg.book.title = Some(crate::render::plain_text(&meta.title.value));
+    cfg.book.language = Some(meta.language.value.clone());
+    cfg.book.description = Some(meta.description.value.clone());
+    cfg.book.src = src.to_path_buf();
+    cfg.build.build_dir = build_dir.to_path_buf();
+    cfg.build.create_missing = false;
+    cfg
+}
+
+/// mdBook (the library) builds the book of `cfg` (`dir` is the book root),
+/// read from its source directory.
+pub fn run_mdbook(dir: &Path, cfg: Config) -> Result<(), SiteError> {
+    run_mdbook_with(dir, cfg, None)
+}
+
+/// mdBook builds `book` when given, else the book in its source directory.
+fn run_mdbook_with(dir: &Path, cfg: Config, book: Option<Book>) -> Result<(), SiteError> {
+    let load = |e: mdbook_driver::errors::Error| {
+        SiteError::Io(format!("mdBook could not load the generated book: {e:#}"))
+    };
+    let md = match book {
+        Some(book) => {
+            let mut md =
+                MDBook::load_with_config_and_summary(dir, cfg, mdbook_summary::Summary::default())
+                    .map_err(load)?;
+            md.book = book;
+            md
+        }
+        None => MDBook::load_with_config(dir, cfg).map_err(load)?,
+    };
+    md.build()
+        .map_err(|e| SiteError::Io(format!("mdBook could not build the site: {e:#}")))
 }
 
 /// Write the whole site (every file under `root` except the zip itself) as a
@@ -242,7 +380,6 @@ fn build_into(
 /// Deterministic: entries sorted by path, fixed timestamps and permissions.
 pub fn write_offline_zip(root: &Path, rel: &str) -> Result<(), SiteError> {
     use std::io::Write as _;
-    use zip::write::SimpleFileOptions;
 
     let target = root.join(rel);
     let folder = Path::new(rel)
@@ -267,24 +404,57 @@ pub fn write_offline_zip(root: &Path, rel: &str) -> Result<(), SiteError> {
     if let Some(d) = target.parent() {
         std::fs::create_dir_all(d).map_err(io("cannot create", d))?;
     }
-    let out = std::fs::File::create(&target).map_err(io("cannot write", &target))?;
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(out));
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
     let err =
         |e: zip::result::ZipError| SiteError::Io(format!("cannot write {}: {e}", target.display()));
-    for (rel, path) in &files {
-        let bytes = std::fs::read(path).map_err(io("cannot read", path))?;
-        zip.start_file(format!("{folder}/{rel}"), options)
-            .map_err(err)?;
-        zip.write_all(&bytes)
-            .map_err(|e| SiteError::Io(format!("cannot write {}: {e}", target.display())))?;
+    // Compression is most of the time: the two halves of the list (by size)
+    // are compressed on two threads into archives in memory, then merged
+    // without recompressing. The result is the same bytes as one archive
+    // written in order.
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|(_, p)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .collect();
+    let total: u64 = sizes.iter().sum();
+    let mut acc = 0;
+    let split = sizes
+        .iter()
+        .position(|s| {
+            acc += s;
+            acc * 2 >= total
+        })
+        .map_or(files.len(), |i| i + 1);
+    let (first, second) = files.split_at(split);
+    let compress = |part: &[(String, PathBuf)]| -> Result<Vec<u8>, SiteError> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (rel, path) in part {
+            let bytes = std::fs::read(path).map_err(io("cannot read", path))?;
+            zip.start_file(format!("{folder}/{rel}"), zip_options())
+                .map_err(err)?;
+            zip.write_all(&bytes)
+                .map_err(|e| SiteError::Io(format!("cannot write {}: {e}", target.display())))?;
+        }
+        Ok(zip.finish().map_err(err)?.into_inner())
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(|| compress(second));
+        (compress(first), b.join().expect("zip thread panicked"))
+    });
+    let out = std::fs::File::create(&target).map_err(io("cannot write", &target))?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(out));
+    for part in [a?, b?] {
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(part)).map_err(err)?;
+        zip.merge_archive(archive).map_err(err)?;
     }
     let mut out = zip.finish().map_err(err)?;
     out.flush().map_err(io("cannot write", &target))?;
     Ok(())
+}
+
+fn zip_options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644)
 }
 
 fn write_pages(root: &Path, pages: &[Page]) -> Result<(), SiteError> {

@@ -8,12 +8,14 @@ pub mod search;
 pub mod troubleshoot;
 mod views;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::check::{Checked, Cover};
+use crate::model::Fix;
 use markdown::{Linker, Urls};
 pub use views::Strings;
 
@@ -39,16 +41,35 @@ pub struct Rendered {
     pub pages: Vec<Page>,
     /// Files added to the site after mdBook has built it.
     pub files: Vec<OutFile>,
+    /// Wall time of each renderer (for the benchmarks).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Run every renderer.
 pub fn render_all(c: &Checked, themes: &Path) -> Result<Rendered, String> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
     let pages = render_site(c, themes)?;
+    timings.push(("render pages", t.elapsed()));
+    let t = Instant::now();
     let mut files = Vec::new();
     files.extend(print::render_print(c, themes)?);
+    timings.push(("render print", t.elapsed()));
+    let t = Instant::now();
+    files.extend(render_search(c, themes, &pages)?);
+    timings.push(("render search", t.elapsed()));
+    Ok(Rendered {
+        pages,
+        files,
+        timings,
+    })
+}
+
+/// The search index (read back from the rendered pages) and the interface
+/// words of the site's scripts.
+pub fn render_search(c: &Checked, themes: &Path, pages: &[Page]) -> Result<Vec<OutFile>, String> {
     let strings = load_strings(themes, &c.meta().language.value)?;
-    files.extend(search::render(c, &pages, &strings));
-    Ok(Rendered { pages, files })
+    Ok(search::render(c, pages, &strings))
 }
 
 /// Where each item lives in the site (root-relative `.html` URLs).
@@ -167,17 +188,9 @@ pub fn load_strings(themes: &Path, language: &str) -> Result<Strings, String> {
     toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn render_one<T: Serialize>(
-    tera: &Tera,
-    template: &str,
-    strings: &Strings,
-    page: &T,
-) -> Result<String, String> {
-    let mut ctx = Context::new();
-    ctx.insert("t", strings);
-    ctx.insert("page", page);
+fn render_context(tera: &Tera, template: &str, ctx: &Context) -> Result<String, String> {
     let out = tera
-        .render(template, &ctx)
+        .render(template, ctx)
         .map_err(|e| format!("rendering template {template}: {}", tera_error(&e)))?;
     Ok(if template == "SUMMARY.md" {
         out
@@ -210,13 +223,22 @@ pub fn tidy(md: &str) -> String {
 
 /// The whole mdBook source of the site.
 pub fn render_site(c: &Checked, themes: &Path) -> Result<Vec<Page>, String> {
+    let c = &Indexed::new(c);
     let tera = load_templates(themes)?;
     let strings = load_strings(themes, &c.meta().language.value)?;
     let urls = urls(c);
     let g = &c.guide;
     let mut pages = Vec::new();
-    let mut add = |path: String, template: &str, view: &dyn erased::View| -> Result<(), String> {
-        let content = view.render(&tera, template, &strings)?;
+    // The interface words are converted once; each page's view moves into
+    // its context (`Context::insert` would copy it).
+    let words = serde_json::to_value(&strings).map_err(|e| format!("interface words: {e}"))?;
+    let mut add = |path: String, template: &str, view: serde_json::Value| -> Result<(), String> {
+        let mut ctx = serde_json::Map::new();
+        ctx.insert("t".into(), words.clone());
+        ctx.insert("page".into(), view);
+        let ctx = Context::from_value(serde_json::Value::Object(ctx))
+            .map_err(|e| format!("rendering template {template}: {}", tera_error(&e)))?;
+        let content = render_context(&tera, template, &ctx)?;
         pages.push(Page { path, content });
         Ok(())
     };
@@ -224,81 +246,131 @@ pub fn render_site(c: &Checked, themes: &Path) -> Result<Vec<Page>, String> {
     let l = Linker::new(&urls, "index.md");
     let mut start = views::start(c, &l, &strings);
     start["troubleshoot"] = troubleshoot::start(c, &l);
-    add("index.md".into(), "start.md", &start)?;
+    add("index.md".into(), "start.md", start)?;
     let ts_index = format!("{}index.md", troubleshoot::DIR);
     let l = Linker::new(&urls, &ts_index);
     add(
         ts_index.clone(),
         "troubleshoot-index.md",
-        &troubleshoot::index(c, &l),
+        troubleshoot::index(c, &l),
     )?;
     for (s, p) in troubleshoot::pairs(c) {
         let path = troubleshoot::page_path(&s.id.value, &p.id.value);
         let l = Linker::new(&urls, &path);
-        add(path, "troubleshoot.md", &troubleshoot::page(c, s, p, &l))?;
+        add(path, "troubleshoot.md", troubleshoot::page(c, s, p, &l))?;
     }
     let l = Linker::new(&urls, "checks.md");
-    add("checks.md".into(), "checks.md", &views::checks(c, &l))?;
+    add("checks.md".into(), "checks.md", views::checks(c, &l))?;
     let l = Linker::new(&urls, "messages.md");
-    add("messages.md".into(), "messages.md", &views::messages(c, &l))?;
+    add("messages.md".into(), "messages.md", views::messages(c, &l))?;
     for (_, p) in &g.platforms {
         let path = format!("{}/index.md", p.id.value);
         let l = Linker::new(&urls, &path);
-        add(path, "platform.md", &views::platform(c, p, &l))?;
+        add(path, "platform.md", views::platform(c, p, &l))?;
         for (i, f) in c.fixes_for(&p.id.value) {
             let path = format!("{}/{}.md", p.id.value, f.id.value);
             let l = Linker::new(&urls, &path);
-            add(path, "fix.md", &views::fix_page(c, i, &l))?;
+            add(path, "fix.md", views::fix_page(c, i, &l))?;
         }
     }
     let l = Linker::new(&urls, "causes/index.md");
-    add("causes/index.md".into(), "causes.md", &views::causes(c, &l))?;
+    add("causes/index.md".into(), "causes.md", views::causes(c, &l))?;
     for (i, (_, x)) in g.causes.iter().enumerate() {
         let path = format!("causes/{}.md", x.id.value);
         let l = Linker::new(&urls, &path);
-        add(path, "cause.md", &views::cause_page(c, i, &l))?;
+        add(path, "cause.md", views::cause_page(c, i, &l))?;
     }
     let l = Linker::new(&urls, "nothing-works.md");
     add(
         "nothing-works.md".into(),
         "topics.md",
-        &views::topics(&g.nothing_works, &strings.nav.nothing_works, &l),
+        views::topics(&g.nothing_works, &strings.nav.nothing_works, &l),
     )?;
     let l = Linker::new(&urls, "prevention.md");
     add(
         "prevention.md".into(),
         "topics.md",
-        &views::topics(&g.prevention, &strings.nav.prevention, &l),
+        views::topics(&g.prevention, &strings.nav.prevention, &l),
     )?;
     let l = Linker::new(&urls, "coverage.md");
-    add("coverage.md".into(), "coverage.md", &views::coverage(c, &l))?;
+    add("coverage.md".into(), "coverage.md", views::coverage(c, &l))?;
     let l = Linker::new(&urls, "glossary.md");
-    add("glossary.md".into(), "glossary.md", &views::glossary(c, &l))?;
+    add("glossary.md".into(), "glossary.md", views::glossary(c, &l))?;
     let l = Linker::new(&urls, "outdated.md");
-    add("outdated.md".into(), "outdated.md", &views::outdated(c, &l))?;
+    add("outdated.md".into(), "outdated.md", views::outdated(c, &l))?;
     let l = Linker::new(&urls, "SUMMARY.md");
     let mut summary = views::summary(c, &l);
     summary["troubleshoot"] = troubleshoot::summary(c);
-    add("SUMMARY.md".into(), "SUMMARY.md", &summary)?;
+    add("SUMMARY.md".into(), "SUMMARY.md", summary)?;
     Ok(pages)
+}
+
+/// The checked guide with its items indexed by id, so that views find a
+/// cause, a fix or a platform's fixes without scanning the whole guide
+/// (the scans made rendering quadratic in the guide's size). Derefs to
+/// [`Checked`]; the methods of the same name give the same answers.
+pub struct Indexed<'a> {
+    checked: &'a Checked,
+    causes: HashMap<&'a str, usize>,
+    fixes: HashMap<&'a str, usize>,
+    platforms: HashMap<&'a str, usize>,
+    by_platform: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Indexed<'a> {
+    pub fn new(checked: &'a Checked) -> Self {
+        fn first<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+            let mut map = HashMap::new();
+            for (i, id) in ids.enumerate() {
+                map.entry(id).or_insert(i);
+            }
+            map
+        }
+        let g = &checked.guide;
+        let mut by_platform: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, (_, f)) in g.fixes.iter().enumerate() {
+            by_platform.entry(&f.platform.value).or_default().push(i);
+        }
+        Indexed {
+            checked,
+            causes: first(g.causes.iter().map(|(_, x)| x.id.value.as_str())),
+            fixes: first(g.fixes.iter().map(|(_, x)| x.id.value.as_str())),
+            platforms: first(g.platforms.iter().map(|(_, x)| x.id.value.as_str())),
+            by_platform,
+        }
+    }
+    pub fn cause_index(&self, id: &str) -> Option<usize> {
+        self.causes.get(id).copied()
+    }
+    pub fn fix_index(&self, id: &str) -> Option<usize> {
+        self.fixes.get(id).copied()
+    }
+    pub fn platform_index(&self, id: &str) -> Option<usize> {
+        self.platforms.get(id).copied()
+    }
+    /// Indexes of the fixes of one platform, in recommended order.
+    pub fn fix_order(&self, platform: &str) -> &[usize] {
+        self.by_platform.get(platform).map_or(&[], Vec::as_slice)
+    }
+    /// Fixes of one platform, in recommended order (as written).
+    pub fn fixes_for(&self, platform: &str) -> impl Iterator<Item = (usize, &'a Fix)> + '_ {
+        let fixes = &self.checked.guide.fixes;
+        self.fix_order(platform)
+            .iter()
+            .map(move |&i| (i, &fixes[i].1))
+    }
+}
+
+impl std::ops::Deref for Indexed<'_> {
+    type Target = Checked;
+    fn deref(&self) -> &Checked {
+        self.checked
+    }
 }
 
 /// Which fix or check covers a cause on a platform, for views.
 pub(crate) fn cover_items(c: &Checked, cause: usize, platform: usize) -> &[Cover] {
     &c.coverage[cause][platform]
-}
-
-mod erased {
-    use super::*;
-    /// Lets `render_site` take any serializable view.
-    pub trait View {
-        fn render(&self, tera: &Tera, template: &str, strings: &Strings) -> Result<String, String>;
-    }
-    impl<T: Serialize> View for T {
-        fn render(&self, tera: &Tera, template: &str, strings: &Strings) -> Result<String, String> {
-            render_one(tera, template, strings, self)
-        }
-    }
 }
 
 /// Plain text of one line of Markdown.

@@ -20,7 +20,7 @@ use tera::{Context, Tera};
 
 use super::markdown::{Linker, Urls};
 use super::views::{self, plain};
-use super::{load_strings, tera_error, OutFile, Strings};
+use super::{load_strings, tera_error, Indexed, OutFile, Strings};
 use crate::check::{allowed_external, Checked};
 use crate::model::{Likelihood, RiskLevel};
 
@@ -34,6 +34,7 @@ const HINT_MAX: usize = 46;
 
 /// Render the print edition and the checklists.
 pub fn render_print(c: &Checked, themes: &Path) -> Result<Vec<OutFile>, String> {
+    let c = &Indexed::new(c);
     let tera = load_print_templates(themes)?;
     let strings = load_strings(themes, &c.meta().language.value)?;
     let mut files = Vec::new();
@@ -110,7 +111,7 @@ pub fn css_string(s: &str) -> String {
 }
 
 /// Item links of the print edition: anchors inside the document.
-fn print_urls(c: &Checked) -> Urls {
+fn print_urls(c: &Indexed) -> Urls {
     let g = &c.guide;
     let mut u = Urls::default();
     let mut add = |scheme: &str, id: &str| u.insert(scheme, id, format!("#{scheme}-{id}"));
@@ -142,7 +143,7 @@ fn print_urls(c: &Checked) -> Urls {
 }
 
 /// The guide's web address for a platform page, when the guide has one.
-fn platform_url(c: &Checked, platform: &str) -> Option<String> {
+fn platform_url(c: &Indexed, platform: &str) -> Option<String> {
     let base = c.meta().url.as_ref()?.value.trim().to_string();
     if !allowed_external(&base) {
         return None;
@@ -150,7 +151,7 @@ fn platform_url(c: &Checked, platform: &str) -> Option<String> {
     Some(format!("{}/{platform}/", base.trim_end_matches('/')))
 }
 
-fn site_url(c: &Checked) -> Option<String> {
+fn site_url(c: &Indexed) -> Option<String> {
     let base = c.meta().url.as_ref()?.value.trim().to_string();
     allowed_external(&base).then_some(base)
 }
@@ -159,7 +160,7 @@ fn field(v: &Value, key: &str) -> Value {
     v.get(key).cloned().unwrap_or(Value::Null)
 }
 
-fn edition(c: &Checked, tera: &Tera, strings: &Strings) -> Result<String, String> {
+fn edition(c: &Indexed, tera: &Tera, strings: &Strings) -> Result<String, String> {
     let g = &c.guide;
     let urls = print_urls(c);
     let l = Linker::new(&urls, EDITION);
@@ -302,7 +303,7 @@ fn kebab_risk(r: RiskLevel) -> &'static str {
 }
 
 /// Data of one platform's checklist (plain strings: the template escapes).
-fn checklist(c: &Checked, platform: &str) -> Value {
+fn checklist(c: &Indexed, platform: &str) -> Value {
     let g = &c.guide;
     let p = &g.platforms[c.platform_index(platform).unwrap_or(0)].1;
     let checks: Vec<Value> = g
@@ -343,7 +344,7 @@ fn checklist(c: &Checked, platform: &str) -> Value {
 }
 
 fn render_checklists(
-    c: &Checked,
+    c: &Indexed,
     tera: &Tera,
     strings: &Strings,
     lists: &[Value],

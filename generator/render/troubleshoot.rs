@@ -11,7 +11,7 @@
 use serde_json::{json, Value};
 
 use super::markdown::{escape, Linker};
-use crate::check::Checked;
+use super::Indexed;
 use crate::model::{Platform, Symptom};
 
 /// Folder of the troubleshooter pages in the site (with trailing slash).
@@ -24,7 +24,7 @@ pub fn page_path(symptom: &str, platform: &str) -> String {
 
 /// Platforms a message is seen on (all when the symptom names none), in the
 /// guide's order.
-pub fn platforms_of<'a>(c: &'a Checked, s: &'a Symptom) -> Vec<&'a Platform> {
+pub fn platforms_of<'a>(c: &'a Indexed, s: &'a Symptom) -> Vec<&'a Platform> {
     c.guide
         .platforms
         .iter()
@@ -34,7 +34,7 @@ pub fn platforms_of<'a>(c: &'a Checked, s: &'a Symptom) -> Vec<&'a Platform> {
 }
 
 /// Every (symptom, platform) pair that gets a page.
-pub fn pairs(c: &Checked) -> Vec<(&Symptom, &Platform)> {
+pub fn pairs<'a>(c: &'a Indexed) -> Vec<(&'a Symptom, &'a Platform)> {
     c.guide
         .symptoms
         .iter()
@@ -44,7 +44,7 @@ pub fn pairs(c: &Checked) -> Vec<(&Symptom, &Platform)> {
 
 /// Messages with one link per device: for the troubleshooter's index and
 /// the start page (so any message × device is one click from the start).
-pub fn message_links(c: &Checked, l: &Linker) -> Value {
+pub fn message_links(c: &Indexed, l: &Linker) -> Value {
     Value::Array(
         c.guide
             .symptoms
@@ -67,7 +67,7 @@ pub fn message_links(c: &Checked, l: &Linker) -> Value {
 }
 
 /// "My message is not in this list": each platform's full fix list.
-fn other_message(c: &Checked, l: &Linker) -> Value {
+fn other_message(c: &Indexed, l: &Linker) -> Value {
     Value::Array(
         c.guide
             .platforms
@@ -100,7 +100,7 @@ fn links(l: &Linker) -> Value {
 }
 
 /// View of `troubleshoot/index.md`.
-pub fn index(c: &Checked, l: &Linker) -> Value {
+pub fn index(c: &Indexed, l: &Linker) -> Value {
     json!({
         "messages": message_links(c, l),
         "other": other_message(c, l),
@@ -109,7 +109,7 @@ pub fn index(c: &Checked, l: &Linker) -> Value {
 }
 
 /// Data added to the start page's view (`page.troubleshoot`).
-pub fn start(c: &Checked, l: &Linker) -> Value {
+pub fn start(c: &Indexed, l: &Linker) -> Value {
     json!({
         "url": l.path(&format!("{DIR}index.html")),
         "messages": message_links(c, l),
@@ -119,7 +119,7 @@ pub fn start(c: &Checked, l: &Linker) -> Value {
 
 /// Entries for SUMMARY.md (`page.troubleshoot`): the index, with every
 /// message × device page nested under it.
-pub fn summary(c: &Checked) -> Value {
+pub fn summary(c: &Indexed) -> Value {
     let t = |md: &str| escape(&super::plain_text(md));
     json!({
         "path": format!("{DIR}index.md"),
@@ -133,7 +133,7 @@ pub fn summary(c: &Checked) -> Value {
 }
 
 /// View of one message × device page.
-pub fn page(c: &Checked, s: &Symptom, p: &Platform, l: &Linker) -> Value {
+pub fn page(c: &Indexed, s: &Symptom, p: &Platform, l: &Linker) -> Value {
     let g = &c.guide;
     let causes: Vec<&str> = s.causes.iter().map(|x| x.value.as_str()).collect();
     let cause_title = |id: &str| {

@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 
 use super::cover_items;
 use super::markdown::{escape, Linker};
-use crate::check::{Checked, Cover};
+use super::Indexed;
+use crate::check::Cover;
 use crate::model::*;
 
 /// The interface words of one language (`themes/i18n/<lang>.toml`).
@@ -107,7 +108,7 @@ fn sources(l: &Linker, s: &[Source]) -> Value {
     )
 }
 
-fn cause_link(c: &Checked, l: &Linker, id: &str) -> Value {
+fn cause_link(c: &Indexed, l: &Linker, id: &str) -> Value {
     match c.cause_index(id) {
         Some(i) => {
             let cause = &c.guide.causes[i].1;
@@ -122,7 +123,7 @@ fn cause_link(c: &Checked, l: &Linker, id: &str) -> Value {
     }
 }
 
-pub(crate) fn fix_link(c: &Checked, l: &Linker, i: usize) -> Value {
+pub(crate) fn fix_link(c: &Indexed, l: &Linker, i: usize) -> Value {
     let f = &c.guide.fixes[i].1;
     json!({
         "id": f.id.value,
@@ -136,7 +137,7 @@ pub(crate) fn fix_link(c: &Checked, l: &Linker, i: usize) -> Value {
     })
 }
 
-pub(crate) fn check_link(c: &Checked, l: &Linker, i: usize) -> Value {
+pub(crate) fn check_link(c: &Indexed, l: &Linker, i: usize) -> Value {
     let x = &c.guide.checks[i].1;
     json!({
         "id": x.id.value,
@@ -149,7 +150,7 @@ pub(crate) fn check_link(c: &Checked, l: &Linker, i: usize) -> Value {
     })
 }
 
-fn common(c: &Checked, l: &Linker) -> Value {
+fn common(c: &Indexed, l: &Linker) -> Value {
     let m = c.meta();
     json!({
         "guide_title": l.inline(&m.title.value),
@@ -169,14 +170,14 @@ fn common(c: &Checked, l: &Linker) -> Value {
     })
 }
 
-fn with_common(c: &Checked, l: &Linker, mut v: Value) -> Value {
+fn with_common(c: &Indexed, l: &Linker, mut v: Value) -> Value {
     if let (Value::Object(o), Value::Object(common)) = (&mut v, common(c, l)) {
         o.extend(common);
     }
     v
 }
 
-pub fn start(c: &Checked, l: &Linker, _s: &super::Strings) -> Value {
+pub fn start(c: &Indexed, l: &Linker, _s: &super::Strings) -> Value {
     let m = c.meta();
     let g = &c.guide;
     with_common(
@@ -206,7 +207,7 @@ pub fn start(c: &Checked, l: &Linker, _s: &super::Strings) -> Value {
     )
 }
 
-fn check_view(c: &Checked, l: &Linker, x: &Check) -> Value {
+fn check_view(c: &Indexed, l: &Linker, x: &Check) -> Value {
     json!({
         "id": x.id.value,
         "title": l.inline(&x.title.value),
@@ -219,7 +220,7 @@ fn check_view(c: &Checked, l: &Linker, x: &Check) -> Value {
     })
 }
 
-pub fn checks(c: &Checked, l: &Linker) -> Value {
+pub fn checks(c: &Indexed, l: &Linker) -> Value {
     with_common(
         c,
         l,
@@ -229,7 +230,7 @@ pub fn checks(c: &Checked, l: &Linker) -> Value {
     )
 }
 
-pub fn messages(c: &Checked, l: &Linker) -> Value {
+pub fn messages(c: &Indexed, l: &Linker) -> Value {
     let g = &c.guide;
     with_common(
         c,
@@ -252,7 +253,7 @@ pub fn messages(c: &Checked, l: &Linker) -> Value {
     )
 }
 
-pub fn platform(c: &Checked, p: &Platform, l: &Linker) -> Value {
+pub fn platform(c: &Indexed, p: &Platform, l: &Linker) -> Value {
     with_common(
         c,
         l,
@@ -267,11 +268,11 @@ pub fn platform(c: &Checked, p: &Platform, l: &Linker) -> Value {
     )
 }
 
-pub fn fix_page(c: &Checked, i: usize, l: &Linker) -> Value {
+pub fn fix_page(c: &Indexed, i: usize, l: &Linker) -> Value {
     let f = &c.guide.fixes[i].1;
     let pi = c.platform_index(&f.platform.value).unwrap_or(0);
     let p = &c.guide.platforms[pi].1;
-    let order: Vec<usize> = c.fixes_for(&p.id.value).map(|(i, _)| i).collect();
+    let order = c.fix_order(&p.id.value);
     let pos = order.iter().position(|x| *x == i).unwrap_or(0);
     let r = &f.risk;
     with_common(
@@ -305,7 +306,7 @@ pub fn fix_page(c: &Checked, i: usize, l: &Linker) -> Value {
     )
 }
 
-pub fn causes(c: &Checked, l: &Linker) -> Value {
+pub fn causes(c: &Indexed, l: &Linker) -> Value {
     let mut list: Vec<(Likelihood, usize)> = c
         .guide
         .causes
@@ -328,7 +329,7 @@ pub fn causes(c: &Checked, l: &Linker) -> Value {
     )
 }
 
-pub fn cause_page(c: &Checked, i: usize, l: &Linker) -> Value {
+pub fn cause_page(c: &Indexed, i: usize, l: &Linker) -> Value {
     let g = &c.guide;
     let x = &g.causes[i].1;
     with_common(
@@ -380,7 +381,7 @@ pub fn topics(list: &[(usize, Topic)], title: &str, l: &Linker) -> Value {
     })
 }
 
-pub fn coverage(c: &Checked, l: &Linker) -> Value {
+pub fn coverage(c: &Indexed, l: &Linker) -> Value {
     let g = &c.guide;
     with_common(
         c,
@@ -410,7 +411,7 @@ pub fn coverage(c: &Checked, l: &Linker) -> Value {
     )
 }
 
-pub fn glossary(c: &Checked, l: &Linker) -> Value {
+pub fn glossary(c: &Indexed, l: &Linker) -> Value {
     with_common(
         c,
         l,
@@ -425,7 +426,7 @@ pub fn glossary(c: &Checked, l: &Linker) -> Value {
     )
 }
 
-pub fn outdated(c: &Checked, l: &Linker) -> Value {
+pub fn outdated(c: &Indexed, l: &Linker) -> Value {
     with_common(
         c,
         l,
@@ -441,7 +442,7 @@ pub fn outdated(c: &Checked, l: &Linker) -> Value {
     )
 }
 
-pub fn summary(c: &Checked, _l: &Linker) -> Value {
+pub fn summary(c: &Indexed, _l: &Linker) -> Value {
     let g = &c.guide;
     let t = |md: &str| escape(&plain(md));
     json!({
