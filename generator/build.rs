@@ -126,33 +126,29 @@ pub fn build(opts: &BuildOptions, out: &mut dyn Write) -> Result<BuildReport, Fa
         Some(d) => dir.join(d),
         None => dir.join(&config.build_dir),
     };
-    // The critical path is render pages → mdBook → zip; the print edition
-    // renders beside the pages, the search index beside mdBook.
-    let (print, pages) = std::thread::scope(|s| {
-        let print = s.spawn(|| {
-            let t = Instant::now();
-            render::print::render_print(&checked, &themes).map(|f| (f, t.elapsed()))
-        });
-        let t = Instant::now();
-        let pages = render::render_site(&checked, &themes);
-        timings.push(("render pages", t.elapsed()));
-        (print.join().expect("print renderer panicked"), pages)
-    });
-    let pages = pages.map_err(Failure::Io)?;
-    let (mut files, print_time) = print.map_err(Failure::Io)?;
-    let mut search_time = None;
+    // The critical path is render pages (two threads) → mdBook → zip (two
+    // threads); the print edition and the search index render on the other
+    // core while mdBook builds.
+    let t = Instant::now();
+    let pages = render::render_site(&checked, &themes).map_err(Failure::Io)?;
+    timings.push(("render pages", t.elapsed()));
+    let mut side = Vec::new();
     std::thread::scope(|s| -> Result<(), Failure> {
-        let search = s.spawn(|| {
+        let extra = s.spawn(|| -> Result<_, String> {
             let t = Instant::now();
-            render::render_search(&checked, &themes, &pages).map(|f| (f, t.elapsed()))
+            let mut files = render::print::render_print(&checked, &themes)?;
+            let print = t.elapsed();
+            let t = Instant::now();
+            files.extend(render::render_search(&checked, &themes, &pages)?);
+            Ok((files, print, t.elapsed()))
         });
         let files = || -> Result<Vec<render::OutFile>, site::SiteError> {
-            let (f, d) = search
+            let (files, print, search) = extra
                 .join()
-                .expect("search renderer panicked")
+                .expect("print or search renderer panicked")
                 .map_err(site::SiteError::Io)?;
-            search_time = Some(d);
-            files.extend(f);
+            side.push(("render print (beside mdBook)", print));
+            side.push(("render search (beside mdBook)", search));
             Ok(files)
         };
         site::build_site(
@@ -167,10 +163,7 @@ pub fn build(opts: &BuildOptions, out: &mut dyn Write) -> Result<BuildReport, Fa
         )?;
         Ok(())
     })?;
-    timings.push(("render print (beside pages)", print_time));
-    if let Some(d) = search_time {
-        timings.push(("render search (beside mdBook)", d));
-    }
+    timings.extend(side);
     Ok(BuildReport {
         pages: pages.len(),
         dest,

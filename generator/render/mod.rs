@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use tera::{Context, Tera};
 
 use crate::check::{Checked, Cover};
-use crate::model::Fix;
+use crate::model::{Fix, Platform, Symptom};
 use markdown::{Linker, Urls};
 pub use views::Strings;
 
@@ -221,87 +221,130 @@ pub fn tidy(md: &str) -> String {
     out
 }
 
-/// The whole mdBook source of the site.
+/// One page of the site to render.
+enum Job<'g> {
+    Start,
+    TroubleshootIndex,
+    Troubleshoot(&'g Symptom, &'g Platform),
+    Checks,
+    Messages,
+    Platform(&'g Platform),
+    Fix(usize),
+    Causes,
+    Cause(usize),
+    NothingWorks,
+    Prevention,
+    Coverage,
+    Glossary,
+    Outdated,
+    Summary,
+}
+
+/// The whole mdBook source of the site. Pages are rendered on two threads
+/// (alternately, for balance) and returned in order.
 pub fn render_site(c: &Checked, themes: &Path) -> Result<Vec<Page>, String> {
     let c = &Indexed::new(c);
     let tera = load_templates(themes)?;
     let strings = load_strings(themes, &c.meta().language.value)?;
     let urls = urls(c);
     let g = &c.guide;
-    let mut pages = Vec::new();
+
+    let mut jobs: Vec<(String, Job)> = vec![
+        ("index.md".into(), Job::Start),
+        (
+            format!("{}index.md", troubleshoot::DIR),
+            Job::TroubleshootIndex,
+        ),
+    ];
+    for (s, p) in troubleshoot::pairs(c) {
+        let path = troubleshoot::page_path(&s.id.value, &p.id.value);
+        jobs.push((path, Job::Troubleshoot(s, p)));
+    }
+    jobs.push(("checks.md".into(), Job::Checks));
+    jobs.push(("messages.md".into(), Job::Messages));
+    for (_, p) in &g.platforms {
+        jobs.push((format!("{}/index.md", p.id.value), Job::Platform(p)));
+        for (i, f) in c.fixes_for(&p.id.value) {
+            jobs.push((format!("{}/{}.md", p.id.value, f.id.value), Job::Fix(i)));
+        }
+    }
+    jobs.push(("causes/index.md".into(), Job::Causes));
+    for (i, (_, x)) in g.causes.iter().enumerate() {
+        jobs.push((format!("causes/{}.md", x.id.value), Job::Cause(i)));
+    }
+    jobs.push(("nothing-works.md".into(), Job::NothingWorks));
+    jobs.push(("prevention.md".into(), Job::Prevention));
+    jobs.push(("coverage.md".into(), Job::Coverage));
+    jobs.push(("glossary.md".into(), Job::Glossary));
+    jobs.push(("outdated.md".into(), Job::Outdated));
+    jobs.push(("SUMMARY.md".into(), Job::Summary));
+
     // The interface words are converted once; each page's view moves into
     // its context (`Context::insert` would copy it).
     let words = serde_json::to_value(&strings).map_err(|e| format!("interface words: {e}"))?;
-    let mut add = |path: String, template: &str, view: serde_json::Value| -> Result<(), String> {
+    let render = |(path, job): &(String, Job)| -> Result<Page, String> {
+        let l = Linker::new(&urls, path);
+        let (template, view) = match job {
+            Job::Start => {
+                let mut start = views::start(c, &l, &strings);
+                start["troubleshoot"] = troubleshoot::start(c, &l);
+                ("start.md", start)
+            }
+            Job::TroubleshootIndex => ("troubleshoot-index.md", troubleshoot::index(c, &l)),
+            Job::Troubleshoot(s, p) => ("troubleshoot.md", troubleshoot::page(c, s, p, &l)),
+            Job::Checks => ("checks.md", views::checks(c, &l)),
+            Job::Messages => ("messages.md", views::messages(c, &l)),
+            Job::Platform(p) => ("platform.md", views::platform(c, p, &l)),
+            Job::Fix(i) => ("fix.md", views::fix_page(c, *i, &l)),
+            Job::Causes => ("causes.md", views::causes(c, &l)),
+            Job::Cause(i) => ("cause.md", views::cause_page(c, *i, &l)),
+            Job::NothingWorks => (
+                "topics.md",
+                views::topics(&g.nothing_works, &strings.nav.nothing_works, &l),
+            ),
+            Job::Prevention => (
+                "topics.md",
+                views::topics(&g.prevention, &strings.nav.prevention, &l),
+            ),
+            Job::Coverage => ("coverage.md", views::coverage(c, &l)),
+            Job::Glossary => ("glossary.md", views::glossary(c, &l)),
+            Job::Outdated => ("outdated.md", views::outdated(c, &l)),
+            Job::Summary => {
+                let mut summary = views::summary(c, &l);
+                summary["troubleshoot"] = troubleshoot::summary(c);
+                ("SUMMARY.md", summary)
+            }
+        };
         let mut ctx = serde_json::Map::new();
         ctx.insert("t".into(), words.clone());
         ctx.insert("page".into(), view);
         let ctx = Context::from_value(serde_json::Value::Object(ctx))
             .map_err(|e| format!("rendering template {template}: {}", tera_error(&e)))?;
         let content = render_context(&tera, template, &ctx)?;
-        pages.push(Page { path, content });
-        Ok(())
+        Ok(Page {
+            path: path.clone(),
+            content,
+        })
     };
-
-    let l = Linker::new(&urls, "index.md");
-    let mut start = views::start(c, &l, &strings);
-    start["troubleshoot"] = troubleshoot::start(c, &l);
-    add("index.md".into(), "start.md", start)?;
-    let ts_index = format!("{}index.md", troubleshoot::DIR);
-    let l = Linker::new(&urls, &ts_index);
-    add(
-        ts_index.clone(),
-        "troubleshoot-index.md",
-        troubleshoot::index(c, &l),
-    )?;
-    for (s, p) in troubleshoot::pairs(c) {
-        let path = troubleshoot::page_path(&s.id.value, &p.id.value);
-        let l = Linker::new(&urls, &path);
-        add(path, "troubleshoot.md", troubleshoot::page(c, s, p, &l))?;
-    }
-    let l = Linker::new(&urls, "checks.md");
-    add("checks.md".into(), "checks.md", views::checks(c, &l))?;
-    let l = Linker::new(&urls, "messages.md");
-    add("messages.md".into(), "messages.md", views::messages(c, &l))?;
-    for (_, p) in &g.platforms {
-        let path = format!("{}/index.md", p.id.value);
-        let l = Linker::new(&urls, &path);
-        add(path, "platform.md", views::platform(c, p, &l))?;
-        for (i, f) in c.fixes_for(&p.id.value) {
-            let path = format!("{}/{}.md", p.id.value, f.id.value);
-            let l = Linker::new(&urls, &path);
-            add(path, "fix.md", views::fix_page(c, i, &l))?;
+    let (even, odd) = std::thread::scope(|s| {
+        let odd = s.spawn(|| {
+            jobs.iter()
+                .skip(1)
+                .step_by(2)
+                .map(render)
+                .collect::<Vec<_>>()
+        });
+        let even: Vec<_> = jobs.iter().step_by(2).map(render).collect();
+        (even, odd.join().expect("page renderer panicked"))
+    });
+    let mut pages = Vec::with_capacity(jobs.len());
+    let mut odd = odd.into_iter();
+    for page in even {
+        pages.push(page?);
+        if let Some(page) = odd.next() {
+            pages.push(page?);
         }
     }
-    let l = Linker::new(&urls, "causes/index.md");
-    add("causes/index.md".into(), "causes.md", views::causes(c, &l))?;
-    for (i, (_, x)) in g.causes.iter().enumerate() {
-        let path = format!("causes/{}.md", x.id.value);
-        let l = Linker::new(&urls, &path);
-        add(path, "cause.md", views::cause_page(c, i, &l))?;
-    }
-    let l = Linker::new(&urls, "nothing-works.md");
-    add(
-        "nothing-works.md".into(),
-        "topics.md",
-        views::topics(&g.nothing_works, &strings.nav.nothing_works, &l),
-    )?;
-    let l = Linker::new(&urls, "prevention.md");
-    add(
-        "prevention.md".into(),
-        "topics.md",
-        views::topics(&g.prevention, &strings.nav.prevention, &l),
-    )?;
-    let l = Linker::new(&urls, "coverage.md");
-    add("coverage.md".into(), "coverage.md", views::coverage(c, &l))?;
-    let l = Linker::new(&urls, "glossary.md");
-    add("glossary.md".into(), "glossary.md", views::glossary(c, &l))?;
-    let l = Linker::new(&urls, "outdated.md");
-    add("outdated.md".into(), "outdated.md", views::outdated(c, &l))?;
-    let l = Linker::new(&urls, "SUMMARY.md");
-    let mut summary = views::summary(c, &l);
-    summary["troubleshoot"] = troubleshoot::summary(c);
-    add("SUMMARY.md".into(), "SUMMARY.md", summary)?;
     Ok(pages)
 }
 
