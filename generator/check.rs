@@ -377,6 +377,11 @@ fn run_rules(ctx: &mut Ctx, g: &Guide) -> Vec<Vec<Vec<Cover>>> {
     }
 
     // Fixes.
+    // First fix of each id (a duplicate is reported above), found in O(1).
+    let mut fix_by_id: HashMap<&str, &Fix> = HashMap::new();
+    for (_, f) in &g.fixes {
+        fix_by_id.entry(f.id.value.as_str()).or_insert(f);
+    }
     for (file, f) in &g.fixes {
         resolve(ctx, *file, &f.platform, platforms, "platform", "fix");
         if f.causes.is_empty() {
@@ -393,11 +398,7 @@ fn run_rules(ctx: &mut Ctx, g: &Guide) -> Vec<Vec<Vec<Cover>>> {
         dupes(ctx, *file, &f.causes, "cause");
         for n in &f.next {
             if resolve(ctx, *file, n, fixes_ids, "fix", "next") {
-                let target = g
-                    .fixes
-                    .iter()
-                    .find(|(_, x)| x.id.value == n.value)
-                    .map(|(_, x)| x);
+                let target = fix_by_id.get(n.value.as_str()).copied();
                 if let Some(t) = target {
                     if t.platform.value != f.platform.value {
                         ctx.error(

@@ -141,14 +141,6 @@ pub fn load_bytes(loaded: &mut Loaded, display: String, bytes: &[u8]) {
         loaded.diagnostics.push(d);
         return;
     }
-    // Parse once without types: a syntax error is then reported where it is,
-    // not as a missing field of an earlier item.
-    if let Err(e) = serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(text, options()) {
-        loaded
-            .diagnostics
-            .push(yaml_error(&loaded.sources, file, &e));
-        return;
-    }
     match serde_saphyr::from_str_with_options::<Option<SourceDoc>>(text, options()) {
         Ok(None) => {
             let loc = loaded.sources.loc_at(file, 1, 1);
@@ -164,9 +156,20 @@ pub fn load_bytes(loaded: &mut Loaded, display: String, bytes: &[u8]) {
             &loaded.sources,
             &mut loaded.diagnostics,
         ),
-        Err(e) => loaded
-            .diagnostics
-            .push(yaml_error(&loaded.sources, file, &e)),
+        Err(typed) => {
+            // Parse again without types: when the YAML itself is broken, its
+            // syntax error says where, rather than a missing field of an
+            // earlier item. Only failing files pay for the second parse.
+            let e =
+                match serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(text, options())
+                {
+                    Err(syntax) => syntax,
+                    Ok(_) => typed,
+                };
+            loaded
+                .diagnostics
+                .push(yaml_error(&loaded.sources, file, &e))
+        }
     }
 }
 
