@@ -473,6 +473,12 @@ fn write_pages(root: &Path, pages: &[Page]) -> Result<(), SiteError> {
 fn swap_into_place(built: &Path, dest: &Path, parent: &Path, name: &str) -> Result<(), SiteError> {
     let old = parent.join(format!(".{name}.fixbook-old-{}", std::process::id()));
     let had_old = dest.exists();
+    // Where the system can swap two directories in one step, there is no
+    // moment without a site at `dest` (a build killed here loses nothing).
+    if had_old && exchange(built, dest) {
+        let _ = std::fs::remove_dir_all(built);
+        return Ok(());
+    }
     if had_old {
         std::fs::rename(dest, &old).map_err(io("cannot move the previous site aside:", dest))?;
     }
@@ -489,4 +495,60 @@ fn swap_into_place(built: &Path, dest: &Path, parent: &Path, name: &str) -> Resu
         let _ = std::fs::remove_dir_all(&old);
     }
     Ok(())
+}
+
+/// Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`); false
+/// when the system or file system cannot, and the caller falls back to two
+/// renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        CString::new(a.as_os_str().as_bytes()),
+        CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both are valid NUL-terminated paths that live across the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod exchange_tests {
+    use super::*;
+
+    #[test]
+    fn exchange_swaps_two_directories_in_one_step() {
+        let base = std::env::temp_dir().join(format!("fixbook-exchange-{}", std::process::id()));
+        let (a, b) = (base.join("a"), base.join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("f"), "new").unwrap();
+        std::fs::write(b.join("f"), "old").unwrap();
+        assert!(
+            exchange(&a, &b),
+            "renameat2(RENAME_EXCHANGE) unsupported here"
+        );
+        assert_eq!(std::fs::read_to_string(b.join("f")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "old");
+        swap_into_place(&a, &b, &base, "b").unwrap();
+        assert_eq!(std::fs::read_to_string(b.join("f")).unwrap(), "old");
+        assert!(!a.exists(), "the replaced site is removed");
+        let _ = std::fs::remove_dir_all(&base);
+    }
 }
