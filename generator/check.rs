@@ -321,6 +321,11 @@ fn run_rules(ctx: &mut Ctx, g: &Guide) -> Vec<Vec<Vec<Cover>>> {
             .help(match near {
                 Some(n) => format!("did you mean `{n}`?"),
                 None if known.is_empty() => format!("define the {kind} first"),
+                None if known.len() > 12 => format!(
+                    "known {kind} ids include {}, … ({} in all)",
+                    known[..12].join(", "),
+                    known.len()
+                ),
                 None => format!("known {kind} ids: {}", known.join(", ")),
             });
             false
