@@ -225,22 +225,6 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    let snapshot = |dir: &std::path::Path| {
-        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().strip_prefix(dir).unwrap().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        files.sort();
-        files
-    };
     let before = snapshot(&g.path().join("book"));
     assert!(!before.is_empty());
     // A broken guide, then a broken template: both fail, the site stays.

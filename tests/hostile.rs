@@ -6,6 +6,7 @@
 //! it. A canary page proves that a running payload is seen.
 
 mod common;
+use common::file_url;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -283,18 +284,6 @@ fn pwned(dom: &str) -> Vec<String> {
         .skip(1)
         .map(|rest| rest.split('"').next().unwrap_or("").to_string())
         .collect()
-}
-
-fn file_url(path: &Path) -> String {
-    let mut url = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            url.push(b as char);
-        } else {
-            url.push_str(&format!("%{b:02X}"));
-        }
-    }
-    url
 }
 
 /// Where a payload's mark sits in markup where it could act: outside a

@@ -4,6 +4,7 @@
 //! searches with no server.
 
 mod common;
+use common::file_url;
 #[path = "common/site.rs"]
 mod site;
 
@@ -59,18 +60,6 @@ fn on_path(name: &str) -> Option<PathBuf> {
             .map(|d| d.join(name))
             .find(|p| p.is_file())
     })
-}
-
-fn file_url(path: &Path) -> String {
-    let mut url = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            url.push(b as char);
-        } else {
-            url.push_str(&format!("%{b:02X}"));
-        }
-    }
-    url
 }
 
 /// Run a command, killing it after `limit`; true when it exited in time.

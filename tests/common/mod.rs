@@ -69,3 +69,16 @@ pub fn edit(path: &Path, find: &str, replace: &str) {
     );
     std::fs::write(path, text.replacen(find, replace, 1)).unwrap();
 }
+
+/// A `file://` URL for a path, percent-encoding everything but safe bytes.
+pub fn file_url(path: &Path) -> String {
+    let mut url = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url
+}
